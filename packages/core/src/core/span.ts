@@ -1,0 +1,157 @@
+import { type AttributeValue, Attributes, type AttributesInput } from './attributes.js';
+import { OneLoggerError, assertThat } from './errors.js';
+import { Event, StandardEventName } from './event.js';
+import { nextSpanId } from './ids.js';
+import { TracingTimestamp } from './time.js';
+
+export const StandardSpanName = {
+  /** The span covering the whole program run. */
+  APPLICATION: 'application',
+} as const;
+
+export const StandardSpanAttributeName = {
+  DURATION_MSEC: 'duration_msec',
+  NVTX_COLOR: 'nvtx_color',
+} as const;
+
+export const NVTXColor = {
+  UNSET: 'unset',
+  GREEN: 'green',
+  BLUE: 'blue',
+  YELLOW: 'yellow',
+  PURPLE: 'purple',
+  RAPIDS: 'rapids',
+  CYAN: 'cyan',
+  RED: 'red',
+  WHITE: 'white',
+  DARK_GREEN: 'darkgreen',
+  ORANGE: 'orange',
+} as const;
+export type NVTXColor = (typeof NVTXColor)[keyof typeof NVTXColor];
+
+export interface SpanCreateOptions {
+  parentSpan?: Span | undefined;
+  spanAttributes?: AttributesInput;
+  startEventAttributes?: AttributesInput;
+  startTime?: TracingTimestamp | undefined;
+}
+
+/** `int((stop - start) * 1000)` of the reference, robust to binary rounding of the ms difference. */
+export function durationMsecBetween(start: TracingTimestamp, stop: TracingTimestamp): number {
+  return Math.trunc(Math.round((stop.perfMs - start.perfMs) * 1000) / 1000);
+}
+
+/**
+ * A timed unit of work. It keeps only its start and stop events (never a history of its other events),
+ * so a span that lives for a million iterations uses constant memory.
+ */
+export class Span {
+  readonly id: string;
+  readonly name: string;
+  readonly parentSpan: Span | undefined;
+  readonly startEvent: Event;
+  private stopEventValue: Event | undefined;
+  /** Initial attributes merged with later updates (updates win and keep the initial position). */
+  private readonly merged: Attributes;
+  private updatedKeys: string[] | undefined;
+  /**
+   * @internal The id written as `parent_id`: the nearest ancestor that the recorder exports
+   * (set by the recorder; defaults to the direct parent).
+   */
+  exportedParentId: string | undefined;
+
+  constructor(id: string, name: string, startEvent: Event, parentSpan?: Span, spanAttributes?: AttributesInput) {
+    assertThat(startEvent instanceof Event, `Span ${name} does not have a start event.`);
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new OneLoggerError(`Span name must be a non-empty string (got ${String(name)})`);
+    }
+    this.id = id;
+    this.name = name;
+    this.parentSpan = parentSpan;
+    this.startEvent = startEvent;
+    this.merged = new Attributes(spanAttributes);
+    this.exportedParentId = parentSpan?.id;
+  }
+
+  static create(name: string, options: SpanCreateOptions = {}): Span {
+    const start = new Event(StandardEventName.SPAN_START, options.startTime ?? TracingTimestamp.now(), options.startEventAttributes);
+    return new Span(nextSpanId(), name, start, options.parentSpan, options.spanAttributes);
+  }
+
+  /** The current attributes: initial ones with later updates applied (a live view; use `addAttribute` to change). */
+  get attributes(): Attributes {
+    return this.merged;
+  }
+
+  /** Only the attributes added or changed after creation (including `duration_msec` once stopped). */
+  get updatedAttributes(): Attributes {
+    const out = new Attributes();
+    if (this.updatedKeys) for (const k of this.updatedKeys) out.map.set(k, this.merged.map.get(k) as AttributeValue);
+    return out;
+  }
+
+  get stopEvent(): Event | undefined {
+    return this.stopEventValue;
+  }
+
+  get active(): boolean {
+    return this.stopEventValue === undefined;
+  }
+
+  /** Stops the span once (a second call changes nothing) and records `duration_msec`. */
+  stop(options: { stopEventAttributes?: AttributesInput; stopTime?: TracingTimestamp | undefined } = {}): void {
+    if (this.stopEventValue !== undefined) return;
+    const stopTime = options.stopTime ?? TracingTimestamp.now();
+    if (stopTime.perfMs < this.startEvent.timestamp.perfMs) {
+      throw new OneLoggerError(
+        `Span ${this.name} (id=${this.id}) cannot stop before it started (start ${this.startEvent.timestamp.perfMs} ms, stop ${stopTime.perfMs} ms on the monotonic clock)`,
+      );
+    }
+    const stopEvent = new Event(StandardEventName.SPAN_STOP, stopTime, options.stopEventAttributes);
+    this.stopEventValue = stopEvent;
+    this.setUpdated(StandardSpanAttributeName.DURATION_MSEC, durationMsecBetween(this.startEvent.timestamp, stopTime));
+  }
+
+  /** Checks that an event may be attached (the span must be running). Events are not retained. */
+  addEvent<E extends Event>(event: E): E {
+    assertThat(this.stopEventValue === undefined, 'Cannot add an event to a span that is not running.');
+    return event;
+  }
+
+  addAttribute(name: string, value: AttributeValue): void {
+    this.merged.add(name, value);
+    this.noteUpdated(name);
+  }
+
+  addAttributes(attributes: AttributesInput): void {
+    const incoming = attributes instanceof Attributes ? attributes : new Attributes(attributes);
+    for (const [k, v] of incoming.map) this.setUpdated(k, v);
+  }
+
+  /** `duration_msec` of a stopped span. */
+  durationMsec(): number {
+    const d = this.merged.map.get(StandardSpanAttributeName.DURATION_MSEC);
+    assertThat(this.stopEventValue !== undefined && typeof d === 'number', `Span ${this.name} must be stopped to have a duration.`);
+    return d as number;
+  }
+
+  toJSON(): { name: string; id: string; parent_id?: string; attributes?: Record<string, AttributeValue> } {
+    const json: { name: string; id: string; parent_id?: string; attributes?: Record<string, AttributeValue> } = {
+      name: this.name,
+      id: this.id,
+    };
+    if (this.parentSpan) json.parent_id = this.parentSpan.id;
+    if (this.merged.size > 0) json.attributes = this.merged.toJSON();
+    return json;
+  }
+
+  private setUpdated(name: string, value: AttributeValue): void {
+    this.merged.map.set(name, value);
+    this.noteUpdated(name);
+  }
+
+  private noteUpdated(name: string): void {
+    if (this.updatedKeys === undefined) this.updatedKeys = [name];
+    else if (!this.updatedKeys.includes(name)) this.updatedKeys.push(name);
+  }
+}

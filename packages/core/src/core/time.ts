@@ -1,0 +1,172 @@
+import { OneLoggerError, assertThat } from './errors.js';
+
+/** A source of time. The default reads `performance.now()` once per timestamp. */
+export interface Clock {
+  /** Wall clock in milliseconds since the Unix epoch. */
+  wallMs(): number;
+  /** Monotonic clock in milliseconds (arbitrary origin). */
+  perfMs(): number;
+}
+
+const timeOrigin = performance.timeOrigin;
+let injected: Clock | undefined;
+
+/** Replaces the clock (tests). Pass `undefined` to restore the real one. */
+export function setClock(clock: Clock | undefined): void {
+  injected = clock;
+}
+
+/** Current monotonic time in milliseconds. */
+export function perfNowMs(): number {
+  return injected === undefined ? performance.now() : injected.perfMs();
+}
+
+/** Current wall-clock time in milliseconds since the epoch. */
+export function wallNowMs(): number {
+  return injected === undefined ? timeOrigin + performance.now() : injected.wallMs();
+}
+
+/** How far a user-supplied timestamp may lie from now (the reference's 600 s window). */
+export const TIMESTAMP_TOLERANCE_SEC = 600;
+
+/**
+ * An instant as wall-clock seconds since the epoch plus a monotonic counter in seconds.
+ * Durations are always computed from the monotonic part.
+ */
+export class TracingTimestamp {
+  /** Wall clock, milliseconds since the epoch (kept in ms so `timestamp_msec` needs no float round trip). */
+  readonly wallMs: number;
+  /** Monotonic counter, milliseconds. */
+  readonly perfMs: number;
+
+  private constructor(wallMs: number, perfMs: number) {
+    this.wallMs = wallMs;
+    this.perfMs = perfMs;
+  }
+
+  /** Now, from a single clock read. */
+  static now(): TracingTimestamp {
+    if (injected === undefined) {
+      const p = performance.now();
+      return new TracingTimestamp(timeOrigin + p, p);
+    }
+    return new TracingTimestamp(injected.wallMs(), injected.perfMs());
+  }
+
+  /** From explicit values in seconds (no validation). */
+  static of(secondsSinceEpoch: number, perfCounterSeconds: number): TracingTimestamp {
+    return new TracingTimestamp(secondsSinceEpoch * 1000, perfCounterSeconds * 1000);
+  }
+
+  /** From explicit values in milliseconds (no validation). */
+  static ofMillis(wallMs: number, perfMs: number): TracingTimestamp {
+    return new TracingTimestamp(wallMs, perfMs);
+  }
+
+  /**
+   * A timestamp for a wall-clock time in seconds. Without `perfCounterSeconds` the monotonic value is
+   * estimated as `perfNow - (wallNow - timestampSec)`; `0` is a valid counter value (unlike the reference).
+   * With `validate` (default) the time must be within 600 s of now.
+   */
+  static forTimestamp(
+    timestampSec: number,
+    options: { perfCounterSeconds?: number; validate?: boolean } = {},
+  ): TracingTimestamp {
+    if (typeof timestampSec !== 'number' || !Number.isFinite(timestampSec)) {
+      throw new OneLoggerError(`timestamp must be a finite number of seconds since epoch (got ${String(timestampSec)})`);
+    }
+    const wallNow = wallNowMs() / 1000;
+    if (options.validate !== false) {
+      if (timestampSec > wallNow + TIMESTAMP_TOLERANCE_SEC) {
+        throw new OneLoggerError('timestamp is in the future. This is meant to be the time in seconds since epoch.');
+      }
+      if (timestampSec < wallNow - TIMESTAMP_TOLERANCE_SEC) {
+        throw new OneLoggerError('timestamp is too old. This is meant to be the time in seconds since epoch.');
+      }
+    }
+    const perfSec =
+      options.perfCounterSeconds !== undefined ? options.perfCounterSeconds : perfNowMs() / 1000 - (wallNow - timestampSec);
+    return new TracingTimestamp(timestampSec * 1000, perfSec * 1000);
+  }
+
+  /** A timestamp for a wall-clock time in epoch milliseconds (the unit the training callbacks take). */
+  static forMillis(timestampMs: number, options: { validate?: boolean } = {}): TracingTimestamp {
+    const ts = TracingTimestamp.forTimestamp(timestampMs / 1000, options);
+    return new TracingTimestamp(timestampMs, ts.perfMs);
+  }
+
+  get secondsSinceEpoch(): number {
+    return this.wallMs / 1000;
+  }
+
+  get perfCounterSeconds(): number {
+    return this.perfMs / 1000;
+  }
+
+  /** Truncated toward zero, as the reference's `int(seconds * 1000)`. */
+  get millisecondsSinceEpoch(): number {
+    return Math.trunc(this.wallMs);
+  }
+
+  toJSON(): { seconds_since_epoch: number; perf_counter_seconds: number } {
+    return { seconds_since_epoch: this.secondsSinceEpoch, perf_counter_seconds: this.perfCounterSeconds };
+  }
+
+  static fromJSON(data: { seconds_since_epoch?: unknown; perf_counter_seconds?: unknown } | null | undefined): TracingTimestamp {
+    assertThat(data !== null && data !== undefined, 'TracingTimestamp data cannot be None.');
+    const s = data.seconds_since_epoch;
+    const p = data.perf_counter_seconds;
+    assertThat(
+      typeof s === 'number' && typeof p === 'number' && Number.isFinite(s) && Number.isFinite(p),
+      `TracingTimestamp must have seconds_since_epoch and perf_counter_seconds: ${JSON.stringify(data)}`,
+    );
+    return TracingTimestamp.of(s, p);
+  }
+
+  equals(other: unknown): boolean {
+    return other instanceof TracingTimestamp && other.wallMs === this.wallMs && other.perfMs === this.perfMs;
+  }
+}
+
+/** An accumulating stopwatch on the monotonic clock. */
+export class Timer {
+  private startTime: TracingTimestamp | undefined;
+  private elapsedSec = 0;
+  private isRunning = false;
+
+  get running(): boolean {
+    return this.isRunning;
+  }
+
+  get start_time(): TracingTimestamp | undefined {
+    return this.startTime;
+  }
+
+  get elapsedSeconds(): number {
+    return this.elapsedSec;
+  }
+
+  start(startTime?: TracingTimestamp): void {
+    assertThat(!this.isRunning, 'start called when the timer was already running');
+    this.startTime = startTime ?? TracingTimestamp.now();
+    this.isRunning = true;
+  }
+
+  /** Stops and returns the accumulated seconds; `reset` zeroes the total afterwards. */
+  stop(options: { stopTime?: TracingTimestamp; reset?: boolean } = {}): number {
+    assertThat(this.isRunning && this.startTime !== undefined, 'stop called when the timer was not running');
+    const stopPerf = options.stopTime?.perfMs ?? perfNowMs();
+    this.isRunning = false;
+    this.elapsedSec += (stopPerf - this.startTime.perfMs) / 1000;
+    const elapsed = this.elapsedSec;
+    if (options.reset) this.reset();
+    return elapsed;
+  }
+
+  reset(start = false): void {
+    this.startTime = undefined;
+    this.elapsedSec = 0;
+    this.isRunning = false;
+    if (start) this.start();
+  }
+}

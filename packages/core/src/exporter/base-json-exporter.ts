@@ -1,0 +1,121 @@
+import { ExportError } from '../core/errors.js';
+import type { ErrorEvent, Event, TelemetryDataError } from '../core/event.js';
+import type { Span } from '../core/span.js';
+import { internalLogger } from '../internal/logger.js';
+import { BaseExporter } from './exporter.js';
+import type { EventRecord, JsonRecord, SpanRecord, TelemetryDataErrorRecord } from './record.js';
+
+/**
+ * Turns exporter calls into flat JSON records (spec/core.md §5.4) and hands them to `writeRecord`.
+ *
+ * The last started span is held back: if the next call is that span's stop, one `complete` record is
+ * written instead of `start` + `stop`. Every other call (start, stop of another span, event, error,
+ * telemetry-data error, close) first writes the held span as a `start` record, so records follow call order.
+ */
+export abstract class BaseJsonExporter extends BaseExporter {
+  private pending: Span | undefined;
+  private recordCount = 0;
+
+  /** Number of records handed to `writeRecord` so far (the last `count` value). */
+  get count(): number {
+    return this.recordCount;
+  }
+
+  /** Writes one record. Called synchronously, in order; the record's attribute collections are live. */
+  protected abstract writeRecord(record: JsonRecord): void;
+
+  override initialize(): void {
+    super.initialize();
+    this.pending = undefined;
+  }
+
+  exportStart(span: Span): void {
+    this.checkReady();
+    const held = this.pending;
+    this.pending = span;
+    if (held !== undefined) this.emitSpan('start', held);
+  }
+
+  exportStop(span: Span): void {
+    this.checkReady();
+    if (span.stopEvent === undefined) throw new ExportError(`Span ${span.id} has no stop event`);
+    const held = this.pending;
+    if (held !== undefined) {
+      this.pending = undefined;
+      if (held === span) {
+        this.emitSpan('complete', span);
+        return;
+      }
+      // The stop is still written if the held start fails: one bad record must not take others with it.
+      try {
+        this.emitSpan('start', held);
+      } finally {
+        this.emitSpan('stop', span);
+      }
+      return;
+    }
+    this.emitSpan('stop', span);
+  }
+
+  exportEvent(event: Event, span: Span): void {
+    this.checkReady();
+    this.flushPending();
+    this.emitEvent('event', event, span);
+  }
+
+  exportError(event: ErrorEvent, span: Span): void {
+    this.checkReady();
+    this.flushPending();
+    this.emitEvent('application_error', event, span);
+  }
+
+  exportTelemetryDataError(error: TelemetryDataError): void {
+    this.checkReady();
+    this.flushPending();
+    this.emit({
+      type: 'telemetry_data_error',
+      error: { name: error.name, attributes: error.attributes },
+    } as TelemetryDataErrorRecord);
+  }
+
+  override close(): void | Promise<void> {
+    if (this.closed) return;
+    if (this.ready && this.pending !== undefined) {
+      const held = this.pending;
+      internalLogger.warning(`Span ${held.name} (id=${held.id}) was not closed`);
+      this.flushPending();
+    }
+    this.pending = undefined;
+    super.close();
+  }
+
+  private flushPending(): void {
+    const held = this.pending;
+    if (held === undefined) return;
+    this.pending = undefined;
+    this.emitSpan('start', held);
+  }
+
+  private emitSpan(type: SpanRecord['type'], span: Span): void {
+    // Keys are added in wire order; `emit` appends count and pid last, as in the reference's records.
+    const record = { type, id: span.id, name: span.name } as SpanRecord;
+    if (span.exportedParentId !== undefined) record.parent_id = span.exportedParentId;
+    if (span.attributes.size > 0) record.attributes = span.attributes;
+    if (type !== 'stop') record.start_event = { name: span.startEvent.name, attributes: span.startEvent.attributes };
+    if (type !== 'start') {
+      const stop = span.stopEvent as Event;
+      record.stop_event = { name: stop.name, attributes: stop.attributes };
+    }
+    this.emit(record);
+  }
+
+  private emitEvent(type: EventRecord['type'], event: Event, span: Span): void {
+    this.emit({ type, span_id: span.id, event: { name: event.name, attributes: event.attributes } } as EventRecord);
+  }
+
+  private emit(record: JsonRecord): void {
+    record.count = ++this.recordCount;
+    record.pid = process.pid;
+    this.writeRecord(record);
+  }
+}

@@ -1,0 +1,193 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ExportError, OneLoggerError, messageOf } from '../core/errors.js';
+import { BaseJsonExporter } from './base-json-exporter.js';
+import { toJsonLine } from './json-line.js';
+import type { JsonRecord } from './record.js';
+
+export interface FileBufferOptions {
+  /** Write when this many bytes (UTF-16 code units) are buffered. Default 64 KiB. */
+  maxBufferBytes?: number;
+  /** Also write buffered lines this often, in milliseconds. Default 1000; 0 disables the timer. */
+  flushIntervalMs?: number;
+}
+
+export interface FileExporterOptions {
+  /** Path of the JSONL file; `{rank}` and `{pid}` are replaced. The file is appended to, never truncated. */
+  filePath: string;
+  /**
+   * `false` (default): every record is written with one `write` call as soon as it is due.
+   * `true` or options: records are buffered and written by size, by interval, on `flush()`/`close()`
+   * and at process exit.
+   */
+  buffered?: boolean | FileBufferOptions;
+  /** Rank used for `{rank}`; defaults to the `RANK` environment variable, else 0. */
+  rank?: number;
+}
+
+const DEFAULT_MAX_BUFFER = 64 * 1024;
+const DEFAULT_FLUSH_INTERVAL_MS = 1000;
+
+// One process-exit hook for all buffered exporters: writes what is left, synchronously.
+const openBuffered = new Set<FileExporter>();
+let exitHookInstalled = false;
+function trackBuffered(exporter: FileExporter): void {
+  openBuffered.add(exporter);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const e of openBuffered) e.flushSyncQuietly();
+    });
+  }
+}
+
+/** Expands `{rank}` and `{pid}` in a file path template. */
+export function expandFilePath(template: string, rank: number, pid = process.pid): string {
+  return template.replaceAll('{rank}', String(rank)).replaceAll('{pid}', String(pid));
+}
+
+function rankFromEnv(): number {
+  const raw = process.env.RANK;
+  if (raw === undefined || raw.trim() === '') return 0;
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= 0 ? n : 0;
+}
+
+/** Writes one JSON record per line to a file (JSONL), in call order. */
+export class FileExporter extends BaseJsonExporter {
+  readonly filePath: string;
+  private readonly template: string;
+  private readonly rank: number;
+  private fd: number | undefined;
+  private readonly buffered: boolean;
+  private readonly maxBuffer: number;
+  private readonly flushIntervalMs: number;
+  private buffer = '';
+  private timer: NodeJS.Timeout | undefined;
+  /** An I/O error from a background write, raised on the next call so the recorder counts it. */
+  private deferredError: unknown;
+
+  constructor(options: FileExporterOptions) {
+    super();
+    if (options === null || typeof options !== 'object') {
+      throw new OneLoggerError('FileExporter options must be an object like { filePath: "out.jsonl" }');
+    }
+    if (typeof options.filePath !== 'string' || options.filePath.trim() === '') {
+      throw new OneLoggerError(`FileExporter.filePath: must be a non-empty string (got ${String(options.filePath)})`);
+    }
+    if (options.rank !== undefined && (!Number.isInteger(options.rank) || options.rank < 0)) {
+      throw new OneLoggerError(`FileExporter.rank: must be a non-negative integer (got ${String(options.rank)})`);
+    }
+    this.template = options.filePath;
+    this.rank = options.rank ?? rankFromEnv();
+    this.filePath = resolve(expandFilePath(this.template, this.rank));
+    const b = options.buffered;
+    this.buffered = b === true || (typeof b === 'object' && b !== null);
+    const bo: FileBufferOptions = typeof b === 'object' && b !== null ? b : {};
+    this.maxBuffer = bo.maxBufferBytes ?? DEFAULT_MAX_BUFFER;
+    this.flushIntervalMs = bo.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
+    if (!(this.maxBuffer > 0)) throw new OneLoggerError(`FileExporter.buffered.maxBufferBytes: must be positive (got ${this.maxBuffer})`);
+    if (!(this.flushIntervalMs >= 0)) {
+      throw new OneLoggerError(`FileExporter.buffered.flushIntervalMs: must be >= 0 (got ${this.flushIntervalMs})`);
+    }
+  }
+
+  override initialize(): void {
+    super.initialize();
+    if (this.fd !== undefined) return;
+    try {
+      mkdirSync(dirname(this.filePath), { recursive: true });
+      this.fd = openSync(this.filePath, 'a');
+    } catch (e) {
+      throw new ExportError(`FileExporter cannot open ${this.filePath} for appending: ${messageOf(e)}`);
+    }
+    if (this.buffered) {
+      trackBuffered(this);
+      if (this.flushIntervalMs > 0) {
+        this.timer = setInterval(() => this.flushSyncQuietly(), this.flushIntervalMs);
+        this.timer.unref();
+      }
+    }
+  }
+
+  protected writeRecord(record: JsonRecord): void {
+    const line = `${toJsonLine(record)}\n`;
+    if (this.fd === undefined) throw new ExportError('File exporter not initialized or already closed!');
+    if (this.deferredError !== undefined) {
+      const e = this.deferredError;
+      this.deferredError = undefined;
+      throw new ExportError(`Error writing records to ${this.filePath}: ${messageOf(e)}`);
+    }
+    if (!this.buffered) {
+      this.writeAll(line);
+      return;
+    }
+    this.buffer += line;
+    if (this.buffer.length >= this.maxBuffer) this.drain();
+  }
+
+  /** Writes buffered lines now. */
+  override flush(): void {
+    if (this.buffer.length > 0) this.drain();
+    if (this.deferredError !== undefined) {
+      const e = this.deferredError;
+      this.deferredError = undefined;
+      throw new ExportError(`Error writing records to ${this.filePath}: ${messageOf(e)}`);
+    }
+  }
+
+  /** Writes buffered lines and forces them to disk (`fsync`). */
+  sync(): void {
+    this.flush();
+    if (this.fd !== undefined) fsyncSync(this.fd);
+  }
+
+  override close(): void {
+    if (this.closed) return;
+    try {
+      super.close();
+      if (this.buffer.length > 0) this.drain();
+    } finally {
+      if (this.timer !== undefined) clearInterval(this.timer);
+      this.timer = undefined;
+      openBuffered.delete(this);
+      if (this.fd !== undefined) {
+        const fd = this.fd;
+        this.fd = undefined;
+        closeSync(fd);
+      }
+    }
+  }
+
+  /** @internal Timer and process-exit path: errors are kept for the next call instead of thrown. */
+  flushSyncQuietly(): void {
+    if (this.buffer.length === 0 || this.fd === undefined) return;
+    try {
+      this.drain();
+    } catch (e) {
+      this.deferredError ??= e;
+    }
+  }
+
+  private drain(): void {
+    const data = this.buffer;
+    this.buffer = '';
+    this.writeAll(data);
+  }
+
+  private writeAll(data: string): void {
+    const fd = this.fd;
+    if (fd === undefined) throw new ExportError('File exporter not initialized or already closed!');
+    try {
+      let written = writeSync(fd, data);
+      // writeSync reports bytes; for ASCII that equals the length. A short write (rare: disk full,
+      // signals) is completed from a byte buffer so no partial line is left behind.
+      if (written !== data.length) {
+        const bytes = Buffer.from(data);
+        while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+      }
+    } catch (e) {
+      throw new ExportError(`Error writing record to ${this.filePath}: ${messageOf(e)}`);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import { messageOf } from '../core/errors.js';
+import { internalLogger } from './logger.js';
+
+export const ErrorHandlingStrategy = {
+  /** Library errors are reported to the exporters, logged and re-thrown (for development). */
+  PROPAGATE_EXCEPTIONS: 'propagate_exceptions',
+  /** Library errors are reported and swallowed; the library disables itself (for production). */
+  DISABLE_QUIETLY_AND_REPORT_METRIC_ERROR: 'disable_quietly_and_report_metric_error',
+} as const;
+export type ErrorHandlingStrategy = (typeof ErrorHandlingStrategy)[keyof typeof ErrorHandlingStrategy];
+
+/** Whatever can take a telemetry-data error report without going through a guard (no recursion). */
+export interface TelemetryDataErrorSink {
+  reportTelemetryDataErrorUnguarded(message: string): void;
+}
+
+/**
+ * Process-wide switches read on every guarded call (plain fields: the hot path reads one boolean).
+ * Before `OneLoggerProvider.configure`, a recorder used directly works with the propagate strategy.
+ */
+export const runtime = {
+  configured: false,
+  /** Configured for this rank and not force-disabled. */
+  enabled: true,
+  rankEnabled: true,
+  forceDisabled: false,
+  strategy: ErrorHandlingStrategy.PROPAGATE_EXCEPTIONS as ErrorHandlingStrategy,
+  sink: undefined as TelemetryDataErrorSink | undefined,
+  fatalErrorLogged: false,
+};
+
+function recomputeEnabled(): void {
+  runtime.enabled = runtime.rankEnabled && !runtime.forceDisabled;
+}
+
+export function setRuntimeConfiguration(options: {
+  strategy: ErrorHandlingStrategy;
+  rankEnabled: boolean;
+  sink: TelemetryDataErrorSink | undefined;
+}): void {
+  runtime.configured = true;
+  runtime.strategy = options.strategy;
+  runtime.rankEnabled = options.rankEnabled;
+  runtime.sink = options.sink;
+  recomputeEnabled();
+}
+
+export function forceDisable(): void {
+  runtime.forceDisabled = true;
+  recomputeEnabled();
+}
+
+export function resetRuntime(): void {
+  runtime.configured = false;
+  runtime.rankEnabled = true;
+  runtime.forceDisabled = false;
+  runtime.strategy = ErrorHandlingStrategy.PROPAGATE_EXCEPTIONS;
+  runtime.sink = undefined;
+  runtime.fatalErrorLogged = false;
+  recomputeEnabled();
+}
+
+/** Called when a guarded call is skipped because the library is disabled; warns once per function. */
+export function noteSkipped(functionName: string): undefined {
+  internalLogger.once('WARNING', `skip:${functionName}`, `Skipping execution of ${functionName} because OneLogger is not enabled.`);
+  return undefined;
+}
+
+let reporting = false;
+
+/**
+ * The error-handling strategy, applied to an exception thrown inside a guarded library call.
+ * Reports a telemetry-data error (never recursively), then re-throws (propagate) or swallows and
+ * disables the library (quiet). Returns `undefined` for the guarded call to return.
+ */
+export function handleTelemetryFailure(functionName: string, error: unknown, sink?: TelemetryDataErrorSink): undefined {
+  const message = `Exception in telemetry code when calling ${functionName}: ${messageOf(error)}`;
+  if (runtime.enabled && !reporting) {
+    reporting = true;
+    try {
+      (sink ?? runtime.sink)?.reportTelemetryDataErrorUnguarded(message);
+    } catch {
+      // A failure to report must not replace the original problem.
+    } finally {
+      reporting = false;
+    }
+  }
+  if (runtime.strategy === ErrorHandlingStrategy.PROPAGATE_EXCEPTIONS) {
+    internalLogger.error(message);
+    throw error;
+  }
+  if (runtime.enabled) {
+    if (!runtime.fatalErrorLogged) {
+      runtime.fatalErrorLogged = true;
+      internalLogger.error(`OneLogger encountered a fatal error. Disabling OneLogger and telemetry data collection. Error: ${message}`);
+    }
+    forceDisable();
+  }
+  return undefined;
+}

@@ -1,0 +1,422 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AttributesInput } from '../core/attributes.js';
+import { OneLoggerError, messageOf } from '../core/errors.js';
+import { ErrorEvent, type Event, TelemetryDataError, TelemetryDataErrorType } from '../core/event.js';
+import { Span } from '../core/span.js';
+import type { Recorder, StartSpanOptions, StopSpanOptions } from '../api/recorder.js';
+import type { Exporter } from '../exporter/exporter.js';
+import { internalLogger } from '../internal/logger.js';
+import { type TelemetryDataErrorSink, handleTelemetryFailure, noteSkipped, runtime } from '../internal/runtime.js';
+
+export const ExportCustomizationMode = {
+  EXPORT_ALL_SPANS: 'export_all_spans',
+  WHITELIST_SPANS: 'whitelist_spans',
+  BLACKLIST_SPANS: 'blacklist_spans',
+} as const;
+export type ExportCustomizationMode = (typeof ExportCustomizationMode)[keyof typeof ExportCustomizationMode];
+
+export const DEFAULT_MAX_EXPORTER_FAILURES = 5;
+
+export interface DefaultRecorderOptions {
+  exporters: readonly Exporter[];
+  exportCustomizationMode?: ExportCustomizationMode;
+  /** Span names for the whitelist/blacklist modes (must be non-empty there, absent otherwise). */
+  spanNameFilter?: readonly string[] | undefined;
+  /** An exporter is disabled after this many failed calls over the recorder's life. Default 5. */
+  maxExporterFailures?: number;
+}
+
+/** Per-exporter bookkeeping. */
+export interface ExporterStatus {
+  readonly exporter: Exporter;
+  numErrors: number;
+  /** True once a record other than a (possibly held-back) span start was delivered. */
+  anyDataExportedSuccessfully: boolean;
+  forceDisabled: boolean;
+  telemetryDataErrorReported: boolean;
+}
+
+/** The current span of one async context. `timedSpan` scopes get their own cell. */
+interface ContextCell {
+  latest: Span | undefined;
+}
+
+function exporterName(exporter: Exporter): string {
+  return exporter.constructor?.name || 'Exporter';
+}
+
+/**
+ * The standard recorder: tracks spans per async context (AsyncLocalStorage), filters spans by name,
+ * exports to several exporters and isolates their failures (an exporter that fails `maxExporterFailures`
+ * times is disabled; its failures never reach the job).
+ */
+export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
+  private readonly statuses: ExporterStatus[];
+  private readonly mode: ExportCustomizationMode;
+  private readonly filter: ReadonlySet<string>;
+  private readonly maxFailures: number;
+  private readonly context = new AsyncLocalStorage<ContextCell>();
+  private readonly rootCell: ContextCell = { latest: undefined };
+  /** Started and not yet stopped spans, in start order. */
+  private readonly spans = new Map<string, Span>();
+  private closedFlag = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: DefaultRecorderOptions) {
+    if (options === null || typeof options !== 'object' || !Array.isArray(options.exporters)) {
+      throw new OneLoggerError('DefaultRecorder options must be an object with an "exporters" array');
+    }
+    const mode = options.exportCustomizationMode ?? ExportCustomizationMode.EXPORT_ALL_SPANS;
+    const filter = options.spanNameFilter;
+    if (mode === ExportCustomizationMode.EXPORT_ALL_SPANS) {
+      if (filter !== undefined) {
+        throw new OneLoggerError('span_name_filter should not be set when export_customization_mode is EXPORT_ALL_SPANS');
+      }
+    } else if (mode === ExportCustomizationMode.WHITELIST_SPANS || mode === ExportCustomizationMode.BLACKLIST_SPANS) {
+      if (!Array.isArray(filter) || filter.length === 0) {
+        throw new OneLoggerError(
+          `span_name_filter should be a non-empty list when export_customization_mode is ${mode === ExportCustomizationMode.WHITELIST_SPANS ? 'WHITELIST_SPANS' : 'BLACKLIST_SPANS'}`,
+        );
+      }
+    } else {
+      throw new OneLoggerError(`Invalid export_customization_mode: ${String(mode)}`);
+    }
+    const max = options.maxExporterFailures ?? DEFAULT_MAX_EXPORTER_FAILURES;
+    if (!Number.isInteger(max) || max < 1) {
+      throw new OneLoggerError(`DefaultRecorder.maxExporterFailures: must be a positive integer (got ${String(max)})`);
+    }
+    this.mode = mode;
+    this.filter = new Set(filter ?? []);
+    this.maxFailures = max;
+    this.statuses = options.exporters.map((exporter) => ({
+      exporter,
+      numErrors: 0,
+      anyDataExportedSuccessfully: false,
+      forceDisabled: false,
+      telemetryDataErrorReported: false,
+    }));
+    internalLogger.debug(`DefaultRecorder created with ${this.statuses.length} exporter(s)`);
+    for (const s of this.statuses) s.exporter.initialize();
+  }
+
+  /** The exporters and their failure bookkeeping (read-only use). */
+  get exporterStatuses(): readonly ExporterStatus[] {
+    return this.statuses;
+  }
+
+  get exporters(): readonly Exporter[] {
+    return this.statuses.map((s) => s.exporter);
+  }
+
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  // ---------------------------------------------------------------- public, guarded API
+
+  start(spanName: string, options?: StartSpanOptions): Span | undefined {
+    if (!runtime.enabled) return noteSkipped('start');
+    try {
+      return this.startSpan(spanName, options);
+    } catch (e) {
+      return handleTelemetryFailure('start', e, this);
+    }
+  }
+
+  stop(span: Span | undefined, options?: StopSpanOptions): void {
+    if (!runtime.enabled) return noteSkipped('stop');
+    try {
+      this.stopSpan(span, options);
+    } catch (e) {
+      handleTelemetryFailure('stop', e, this);
+    }
+  }
+
+  event<E extends Event>(span: Span | undefined, event: E): E | undefined {
+    if (!runtime.enabled) return noteSkipped('event');
+    try {
+      return this.recordEvent(span, event);
+    } catch (e) {
+      return handleTelemetryFailure('event', e, this);
+    }
+  }
+
+  error(span: Span | undefined, errorMessage: string, exception?: unknown): ErrorEvent | undefined {
+    if (!runtime.enabled) return noteSkipped('error');
+    try {
+      return this.recordError(span, errorMessage, exception);
+    } catch (e) {
+      return handleTelemetryFailure('error', e, this);
+    }
+  }
+
+  telemetryDataError(errorMessage: string, attributes?: AttributesInput): void {
+    if (!runtime.enabled) return noteSkipped('telemetryDataError');
+    try {
+      this.assertOpen();
+      this.sendTelemetryDataError(errorMessage, attributes);
+    } catch (e) {
+      handleTelemetryFailure('telemetryDataError', e, this);
+    }
+  }
+
+  runWithSpan<T>(span: Span | undefined, fn: (span: Span | undefined) => T): T {
+    if (span === undefined) return fn(undefined);
+    return this.context.run({ latest: span }, fn, span);
+  }
+
+  /** All started, not yet stopped spans named `name`, in start order. */
+  getActiveSpansByName(name: string): Span[] {
+    const out: Span[] = [];
+    for (const s of this.spans.values()) if (s.name === name) out.push(s);
+    return out;
+  }
+
+  /** The current span of this async context (the latest started span that is still active), if any. */
+  currentSpan(): Span | undefined {
+    return this.resolveLatest(this.cell());
+  }
+
+  async flush(): Promise<void> {
+    const pending: Promise<void>[] = [];
+    for (const s of this.statuses) {
+      if (s.forceDisabled) continue;
+      try {
+        const r = s.exporter.flush();
+        if (r instanceof Promise) pending.push(r.catch((e) => this.exportFailed(s, e)));
+      } catch (e) {
+        this.exportFailed(s, e);
+      }
+    }
+    await Promise.all(pending);
+  }
+
+  /**
+   * Stops every running span (latest first, so leaves close before their parents), then closes every
+   * exporter, even after the library disabled itself. Never throws; a second call returns the same promise.
+   */
+  close(): Promise<void> {
+    if (this.closing === undefined) {
+      this.stopAllRunning();
+      this.closedFlag = true;
+      this.closing = this.closeExporters();
+    }
+    return this.closing;
+  }
+
+  // ---------------------------------------------------------------- TelemetryDataErrorSink
+
+  /** @internal Used by the error-handling strategy: never guarded, never throws, no-op once closed. */
+  reportTelemetryDataErrorUnguarded(message: string): void {
+    if (this.closedFlag) return;
+    try {
+      this.sendTelemetryDataError(message, undefined);
+    } catch (e) {
+      internalLogger.error(`Could not report a telemetry data error: ${messageOf(e)}`);
+    }
+  }
+
+  // ---------------------------------------------------------------- unguarded implementation (for subclasses)
+
+  protected startSpan(spanName: string, options?: StartSpanOptions): Span {
+    this.assertOpen();
+    const cell = this.cell();
+    const parent = options?.parentSpan ?? this.resolveLatest(cell);
+    const span = Span.create(spanName, {
+      parentSpan: parent,
+      spanAttributes: options?.spanAttributes,
+      startEventAttributes: options?.startEventAttributes,
+      startTime: options?.startTime,
+    });
+    const exported = this.shouldExport(spanName);
+    if (this.mode !== ExportCustomizationMode.EXPORT_ALL_SPANS) {
+      let p = parent;
+      while (p !== undefined && !this.shouldExport(p.name)) p = p.parentSpan;
+      span.exportedParentId = p?.id;
+    }
+    this.spans.set(span.id, span);
+    if (options?.activate !== false) cell.latest = span;
+    if (exported) {
+      for (const s of this.statuses) {
+        if (s.forceDisabled) continue;
+        try {
+          // A JSON exporter may hold the start back, so this alone does not prove delivery.
+          s.exporter.exportStart(span);
+        } catch (e) {
+          this.exportFailed(s, e);
+        }
+      }
+    }
+    return span;
+  }
+
+  protected stopSpan(span: Span | undefined, options?: StopSpanOptions): void {
+    if (!(span instanceof Span)) throw new OneLoggerError('No span to stop');
+    // Stopping twice is harmless (e.g. a timedSpan body stopped by close()).
+    if (!span.active) return;
+    this.assertOpen();
+    if (!this.spans.has(span.id)) throw new OneLoggerError(`Span ${span.name} (id=${span.id}) not found: it was not started by this recorder`);
+    span.stop(options);
+    this.spans.delete(span.id);
+    const cell = this.cell();
+    if (cell.latest === span) {
+      const parent = span.parentSpan;
+      if (parent !== undefined && !parent.active) {
+        internalLogger.error(
+          `The parent of span ${span.name} (id=${span.id}) is stopped before its child span. The parent span is ${parent.name} (id=${parent.id})`,
+        );
+      }
+      cell.latest = this.nearestActive(parent);
+    }
+    if (this.shouldExport(span.name)) {
+      for (const s of this.statuses) {
+        if (s.forceDisabled) continue;
+        try {
+          s.exporter.exportStop(span);
+          s.anyDataExportedSuccessfully = true;
+        } catch (e) {
+          this.exportFailed(s, e);
+        }
+      }
+    }
+  }
+
+  protected recordEvent<E extends Event>(span: Span | undefined, event: E): E {
+    this.assertOpen();
+    if (!(span instanceof Span)) throw new OneLoggerError('No span to add event to');
+    span.addEvent(event);
+    if (this.shouldExport(span.name)) {
+      for (const s of this.statuses) {
+        if (s.forceDisabled) continue;
+        try {
+          s.exporter.exportEvent(event, span);
+          s.anyDataExportedSuccessfully = true;
+        } catch (e) {
+          this.exportFailed(s, e);
+        }
+      }
+    }
+    return event;
+  }
+
+  protected recordError(span: Span | undefined, errorMessage: string, exception?: unknown): ErrorEvent {
+    this.assertOpen();
+    if (!(span instanceof Span)) throw new OneLoggerError('No span to add error to');
+    const event = ErrorEvent.fromException(errorMessage, exception);
+    span.addEvent(event);
+    if (this.shouldExport(span.name)) {
+      for (const s of this.statuses) {
+        if (s.forceDisabled) continue;
+        try {
+          s.exporter.exportError(event, span);
+          s.anyDataExportedSuccessfully = true;
+        } catch (e) {
+          this.exportFailed(s, e);
+        }
+      }
+    }
+    return event;
+  }
+
+  protected shouldExport(spanName: string): boolean {
+    switch (this.mode) {
+      case ExportCustomizationMode.EXPORT_ALL_SPANS:
+        return true;
+      case ExportCustomizationMode.WHITELIST_SPANS:
+        return this.filter.has(spanName);
+      default:
+        return !this.filter.has(spanName);
+    }
+  }
+
+  protected assertOpen(): void {
+    if (this.closedFlag) throw new OneLoggerError('Recorder is already closed.');
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private cell(): ContextCell {
+    return this.context.getStore() ?? this.rootCell;
+  }
+
+  private resolveLatest(cell: ContextCell): Span | undefined {
+    const latest = cell.latest;
+    if (latest === undefined || latest.active) return latest;
+    // The remembered span was stopped from another context: fall back to its nearest active ancestor.
+    const active = this.nearestActive(latest.parentSpan);
+    cell.latest = active;
+    return active;
+  }
+
+  private nearestActive(span: Span | undefined): Span | undefined {
+    let p = span;
+    while (p !== undefined && !p.active) p = p.parentSpan;
+    return p;
+  }
+
+  /** Sends one telemetry-data error to each exporter that has not received one yet. */
+  private sendTelemetryDataError(errorMessage: string, attributes: AttributesInput): void {
+    for (const s of this.statuses) {
+      if (s.forceDisabled || s.telemetryDataErrorReported) continue;
+      s.telemetryDataErrorReported = true;
+      const type = s.anyDataExportedSuccessfully
+        ? TelemetryDataErrorType.INCOMPLETE_TELEMETRY_DATA
+        : TelemetryDataErrorType.NO_TELEMETRY_DATA;
+      const error = TelemetryDataError.of(type, errorMessage, attributes);
+      try {
+        s.exporter.exportTelemetryDataError(error);
+        s.anyDataExportedSuccessfully = true;
+      } catch (e) {
+        this.exportFailed(s, e);
+      }
+    }
+  }
+
+  private exportFailed(s: ExporterStatus, e: unknown): void {
+    s.numErrors++;
+    const name = exporterName(s.exporter);
+    const message = `Error exporting data via exporter ${name}: ${messageOf(e)}`;
+    internalLogger.error(message);
+    if (!s.telemetryDataErrorReported) {
+      s.telemetryDataErrorReported = true;
+      const type = s.anyDataExportedSuccessfully
+        ? TelemetryDataErrorType.INCOMPLETE_TELEMETRY_DATA
+        : TelemetryDataErrorType.NO_TELEMETRY_DATA;
+      try {
+        s.exporter.exportTelemetryDataError(TelemetryDataError.of(type, message));
+      } catch (e2) {
+        internalLogger.error(`Could not export telemetry data error for exporter ${name}: ${messageOf(e2)}`);
+      }
+    }
+    if (s.numErrors >= this.maxFailures && !s.forceDisabled) {
+      s.forceDisabled = true;
+      internalLogger.error(`Exporter ${name} has been disabled after ${s.numErrors} failures.`);
+    }
+  }
+
+  private stopAllRunning(): void {
+    // Latest first, so children stop before their parents.
+    const running = [...this.spans.values()].reverse();
+    for (const span of running) {
+      try {
+        this.stopSpan(span);
+      } catch (e) {
+        internalLogger.error(`Could not stop span ${span.name} (id=${span.id}) while closing: ${messageOf(e)}`);
+      }
+    }
+    this.spans.clear();
+    this.rootCell.latest = undefined;
+  }
+
+  private async closeExporters(): Promise<void> {
+    await Promise.all(
+      this.statuses.map(async (s) => {
+        try {
+          await s.exporter.close();
+        } catch (e) {
+          internalLogger.error(`Could not close the exporter ${exporterName(s.exporter)}: ${messageOf(e)}`);
+        }
+      }),
+    );
+  }
+}
