@@ -30,16 +30,14 @@ const files = [];
 for (const base of ['packages', 'examples']) {
   for (const pkg of readdirSync(join(root, base)).sort()) walk(join(root, base, pkg, 'test'), files);
 }
-const selected = files
-  .map((f) => relative(root, f))
-  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
+const selected = files.map((f) => relative(root, f)).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 if (selected.length === 0) {
   console.error('run-tests: no test files matched');
   process.exit(1);
 }
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...selected],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_NO_WARNINGS: '1' } },
-);
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...selected], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, NODE_NO_WARNINGS: '1' },
+});
 process.exit(result.status ?? 1);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { OneLoggerError } from '../src/core/errors.js';
-import { Timer, TracingTimestamp, setClock } from '../src/core/time.js';
+import { setClock, Timer, TracingTimestamp } from '../src/core/time.js';
 
 /** A clock whose wall and perf values (in seconds) the test sets. */
 function manualClock(wallSec: number, perfSec: number) {
@@ -92,6 +92,20 @@ describe('TracingTimestamp', () => {
     assert.equal(TracingTimestamp.forTimestamp(1_699_999_400).secondsSinceEpoch, 1_699_999_400);
   });
 
+  // x*1000/1000 !== x for about 2% of doubles: the seconds are kept as given, so a JSON round trip is exact.
+  test('a JSON round trip reproduces the timestamp exactly (fromJSON(toJSON(ts)).equals(ts))', () => {
+    const ts = TracingTimestamp.ofMillis(1_700_000_000_000, 268_175_156.024_642_38);
+    const back = TracingTimestamp.fromJSON(JSON.parse(JSON.stringify(ts)));
+    assert.equal(back.perfCounterSeconds, ts.perfCounterSeconds);
+    assert.equal(back.secondsSinceEpoch, ts.secondsSinceEpoch);
+    assert.equal(back.equals(ts), true);
+  });
+
+  test('of(seconds) reports back the seconds it was given', () => {
+    const ts = TracingTimestamp.of(619_436_463.426_485_7, 1);
+    assert.equal(ts.secondsSinceEpoch, 619_436_463.426_485_7);
+  });
+
   test('millisecondsSinceEpoch truncates toward zero', () => {
     assert.equal(TracingTimestamp.of(1.9999, 1).millisecondsSinceEpoch, 1999);
     assert.equal(TracingTimestamp.of(-1.5, 1).millisecondsSinceEpoch, -1500);
@@ -169,7 +183,7 @@ describe('Timer', () => {
     timer.reset();
     assert.equal(timer.running, false);
     assert.equal(timer.elapsedSeconds, 0);
-    assert.equal(timer.start_time, undefined);
+    assert.equal(timer.startedAt, undefined);
   });
 
   test('reset(true) after a completed cycle starts a fresh measurement (#89)', () => {
@@ -181,7 +195,7 @@ describe('Timer', () => {
     clock.perfSec = 300;
     timer.reset(true);
     assert.equal(timer.running, true);
-    assert.equal(timer.start_time?.perfCounterSeconds, 300);
+    assert.equal(timer.startedAt?.perfCounterSeconds, 300);
     clock.perfSec = 330;
     assert.equal(timer.stop(), 30);
   });
@@ -189,7 +203,10 @@ describe('Timer', () => {
   test('start twice and stop when idle are rejected with the reference messages', () => {
     manualClock(1000, 100);
     const timer = new Timer();
-    assert.throws(() => timer.stop(), (err: unknown) => err instanceof OneLoggerError && err.message === 'stop called when the timer was not running');
+    assert.throws(
+      () => timer.stop(),
+      (err: unknown) => err instanceof OneLoggerError && err.message === 'stop called when the timer was not running',
+    );
     timer.start();
     assert.throws(() => timer.start(), { name: 'OneLoggerError', message: 'start called when the timer was already running' });
   });

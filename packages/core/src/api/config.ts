@@ -1,13 +1,12 @@
 import { type AttributeValue, validateAttribute } from '../core/attributes.js';
 import { ConfigError, messageOf } from '../core/errors.js';
-import { DEFAULT_LOG_FORMAT, LogLevel, internalLogger } from '../internal/logger.js';
+import { DEFAULT_LOG_FORMAT, internalLogger, LogLevel } from '../internal/logger.js';
 import { ErrorHandlingStrategy } from '../internal/runtime.js';
-import { type TelemetryConfig, missingTelemetryConfigMembers } from './telemetry-config.js';
+import type { ValueOrFn } from '../internal/utils.js';
+import { missingTelemetryConfigMembers, type TelemetryConfig } from './telemetry-config.js';
 
+export type { ValueOrFn };
 export { ErrorHandlingStrategy, LogLevel };
-
-/** A value, or a zero-argument function computing it when read (Python's `*_or_fn` fields). */
-export type ValueOrFn<T> = T | (() => T);
 
 export interface LoggerConfigInput {
   /** Default `INFO`; `CRITICAL` on disabled ranks unless given. */
@@ -194,7 +193,11 @@ export class OneLoggerConfig {
     const strategyGiven = input.errorHandlingStrategy !== undefined;
     const quietDefaults = !enabled && !strategyGiven;
     if (strategyGiven && !STRATEGIES.has(input.errorHandlingStrategy as string)) {
-      throw new ConfigError('OneLoggerConfig.errorHandlingStrategy', input.errorHandlingStrategy, `must be one of ${[...STRATEGIES].join(', ')}`);
+      throw new ConfigError(
+        'OneLoggerConfig.errorHandlingStrategy',
+        input.errorHandlingStrategy,
+        `must be one of ${[...STRATEGIES].join(', ')}`,
+      );
     }
     this.errorHandlingStrategy = quietDefaults
       ? ErrorHandlingStrategy.DISABLE_QUIETLY_AND_REPORT_METRIC_ERROR

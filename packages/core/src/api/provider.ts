@@ -1,9 +1,16 @@
-import { OneLoggerError, messageOf } from '../core/errors.js';
+import { messageOf, OneLoggerError } from '../core/errors.js';
+import type { Exporter } from '../exporter/exporter.js';
 import type { ExporterConfigInput } from '../exporter/exporter-config.js';
 import { ExporterConfigManager } from '../exporter/exporter-config-manager.js';
-import type { Exporter } from '../exporter/exporter.js';
 import { internalLogger } from '../internal/logger.js';
-import { ErrorHandlingStrategy, type TelemetryDataErrorSink, forceDisable, resetRuntime, runtime, setRuntimeConfiguration } from '../internal/runtime.js';
+import {
+  ErrorHandlingStrategy,
+  forceDisable,
+  resetRuntime,
+  runtime,
+  setRuntimeConfiguration,
+  type TelemetryDataErrorSink,
+} from '../internal/runtime.js';
 import { DefaultRecorder, type DefaultRecorderOptions } from '../recorder/default-recorder.js';
 import { OneLoggerConfig, type OneLoggerConfigInput } from './config.js';
 import type { Recorder } from './recorder.js';
@@ -146,7 +153,9 @@ export class OneLoggerProvider {
 
   get config(): OneLoggerConfig {
     if (this.configValue === undefined) {
-      throw new OneLoggerError('You need to call OneLoggerProvider.instance().configure() once in your application before accessing the config.');
+      throw new OneLoggerError(
+        'You need to call OneLoggerProvider.instance().configure() once in your application before accessing the config.',
+      );
     }
     return this.configValue;
   }
@@ -166,9 +175,12 @@ export class OneLoggerProvider {
     if (this.shutdownPromise === undefined) {
       process.off('beforeExit', this.onBeforeExit);
       const rec = this.recorderValue;
-      this.shutdownPromise = rec === undefined ? Promise.resolve() : rec.close().catch((e: unknown) => {
-        internalLogger.error(`Shutdown failed: ${messageOf(e)}`);
-      });
+      this.shutdownPromise =
+        rec === undefined
+          ? Promise.resolve()
+          : rec.close().catch((e: unknown) => {
+              internalLogger.error(`Shutdown failed: ${messageOf(e)}`);
+            });
     }
     return this.shutdownPromise;
   }

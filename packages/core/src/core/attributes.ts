@@ -1,4 +1,4 @@
-import { OneLoggerError, describeValue } from './errors.js';
+import { describeValue, OneLoggerError } from './errors.js';
 
 export type AttributePrimitive = string | number | boolean;
 /** A primitive or a homogeneous array of one primitive type. Numbers must be finite (JSON has no NaN/Infinity). */

@@ -1,5 +1,5 @@
-import { type AttributeValue, Attributes, type AttributesInput } from './attributes.js';
-import { OneLoggerError, assertThat, messageOf } from './errors.js';
+import { Attributes, type AttributesInput, type AttributeValue } from './attributes.js';
+import { assertThat, messageOf, OneLoggerError } from './errors.js';
 import { TracingTimestamp } from './time.js';
 
 export const StandardEventName = {

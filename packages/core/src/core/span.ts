@@ -1,5 +1,5 @@
-import { type AttributeValue, Attributes, type AttributesInput } from './attributes.js';
-import { OneLoggerError, assertThat } from './errors.js';
+import { Attribute, Attributes, type AttributesInput, type AttributeValue } from './attributes.js';
+import { assertThat, OneLoggerError } from './errors.js';
 import { Event, StandardEventName } from './event.js';
 import { nextSpanId } from './ids.js';
 import { TracingTimestamp } from './time.js';
@@ -78,8 +78,13 @@ export class Span {
     return new Span(nextSpanId(), name, start, options.parentSpan, options.spanAttributes);
   }
 
-  /** The current attributes: initial ones with later updates applied (a live view; use `addAttribute` to change). */
+  /** A copy of the current attributes: initial ones with later updates applied (change them with `addAttribute`). */
   get attributes(): Attributes {
+    return new Attributes(this.merged);
+  }
+
+  /** @internal The live merged collection, read by exporters without copying. Do not modify. */
+  get attributesView(): Attributes {
     return this.merged;
   }
 
@@ -118,9 +123,11 @@ export class Span {
     return event;
   }
 
-  addAttribute(name: string, value: AttributeValue): void {
-    this.merged.add(name, value);
+  addAttribute(name: string, value: AttributeValue): Attribute {
+    const attribute = new Attribute(name, value);
+    this.merged.addAttribute(attribute);
     this.noteUpdated(name);
+    return attribute;
   }
 
   addAttributes(attributes: AttributesInput): void {

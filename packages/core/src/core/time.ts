@@ -1,4 +1,4 @@
-import { OneLoggerError, assertThat } from './errors.js';
+import { assertThat, OneLoggerError } from './errors.js';
 
 /** A source of time. The default reads `performance.now()` once per timestamp. */
 export interface Clock {
@@ -34,33 +34,43 @@ export const TIMESTAMP_TOLERANCE_SEC = 600;
  * Durations are always computed from the monotonic part.
  */
 export class TracingTimestamp {
-  /** Wall clock, milliseconds since the epoch (kept in ms so `timestamp_msec` needs no float round trip). */
+  /** Wall clock, milliseconds since the epoch (so `timestamp_msec` needs no seconds round trip). */
   readonly wallMs: number;
   /** Monotonic counter, milliseconds. */
   readonly perfMs: number;
+  /** Wall clock in seconds since the epoch, exactly as given (or `wallMs / 1000`). */
+  readonly secondsSinceEpoch: number;
+  /** Monotonic counter in seconds, exactly as given (or `perfMs / 1000`). */
+  readonly perfCounterSeconds: number;
 
-  private constructor(wallMs: number, perfMs: number) {
+  private constructor(wallMs: number, perfMs: number, seconds: number, perfSeconds: number) {
     this.wallMs = wallMs;
     this.perfMs = perfMs;
+    this.secondsSinceEpoch = seconds;
+    this.perfCounterSeconds = perfSeconds;
+  }
+
+  private static fromMs(wallMs: number, perfMs: number): TracingTimestamp {
+    return new TracingTimestamp(wallMs, perfMs, wallMs / 1000, perfMs / 1000);
   }
 
   /** Now, from a single clock read. */
   static now(): TracingTimestamp {
     if (injected === undefined) {
       const p = performance.now();
-      return new TracingTimestamp(timeOrigin + p, p);
+      return TracingTimestamp.fromMs(timeOrigin + p, p);
     }
-    return new TracingTimestamp(injected.wallMs(), injected.perfMs());
+    return TracingTimestamp.fromMs(injected.wallMs(), injected.perfMs());
   }
 
   /** From explicit values in seconds (no validation). */
   static of(secondsSinceEpoch: number, perfCounterSeconds: number): TracingTimestamp {
-    return new TracingTimestamp(secondsSinceEpoch * 1000, perfCounterSeconds * 1000);
+    return new TracingTimestamp(secondsSinceEpoch * 1000, perfCounterSeconds * 1000, secondsSinceEpoch, perfCounterSeconds);
   }
 
   /** From explicit values in milliseconds (no validation). */
   static ofMillis(wallMs: number, perfMs: number): TracingTimestamp {
-    return new TracingTimestamp(wallMs, perfMs);
+    return TracingTimestamp.fromMs(wallMs, perfMs);
   }
 
   /**
@@ -68,10 +78,7 @@ export class TracingTimestamp {
    * estimated as `perfNow - (wallNow - timestampSec)`; `0` is a valid counter value (unlike the reference).
    * With `validate` (default) the time must be within 600 s of now.
    */
-  static forTimestamp(
-    timestampSec: number,
-    options: { perfCounterSeconds?: number; validate?: boolean } = {},
-  ): TracingTimestamp {
+  static forTimestamp(timestampSec: number, options: { perfCounterSeconds?: number; validate?: boolean } = {}): TracingTimestamp {
     if (typeof timestampSec !== 'number' || !Number.isFinite(timestampSec)) {
       throw new OneLoggerError(`timestamp must be a finite number of seconds since epoch (got ${String(timestampSec)})`);
     }
@@ -84,23 +91,14 @@ export class TracingTimestamp {
         throw new OneLoggerError('timestamp is too old. This is meant to be the time in seconds since epoch.');
       }
     }
-    const perfSec =
-      options.perfCounterSeconds !== undefined ? options.perfCounterSeconds : perfNowMs() / 1000 - (wallNow - timestampSec);
-    return new TracingTimestamp(timestampSec * 1000, perfSec * 1000);
+    const perfSec = options.perfCounterSeconds !== undefined ? options.perfCounterSeconds : perfNowMs() / 1000 - (wallNow - timestampSec);
+    return new TracingTimestamp(timestampSec * 1000, perfSec * 1000, timestampSec, perfSec);
   }
 
   /** A timestamp for a wall-clock time in epoch milliseconds (the unit the training callbacks take). */
   static forMillis(timestampMs: number, options: { validate?: boolean } = {}): TracingTimestamp {
     const ts = TracingTimestamp.forTimestamp(timestampMs / 1000, options);
-    return new TracingTimestamp(timestampMs, ts.perfMs);
-  }
-
-  get secondsSinceEpoch(): number {
-    return this.wallMs / 1000;
-  }
-
-  get perfCounterSeconds(): number {
-    return this.perfMs / 1000;
+    return TracingTimestamp.fromMs(timestampMs, ts.perfMs);
   }
 
   /** Truncated toward zero, as the reference's `int(seconds * 1000)`. */
@@ -124,7 +122,11 @@ export class TracingTimestamp {
   }
 
   equals(other: unknown): boolean {
-    return other instanceof TracingTimestamp && other.wallMs === this.wallMs && other.perfMs === this.perfMs;
+    return (
+      other instanceof TracingTimestamp &&
+      other.secondsSinceEpoch === this.secondsSinceEpoch &&
+      other.perfCounterSeconds === this.perfCounterSeconds
+    );
   }
 }
 
@@ -138,7 +140,7 @@ export class Timer {
     return this.isRunning;
   }
 
-  get start_time(): TracingTimestamp | undefined {
+  get startedAt(): TracingTimestamp | undefined {
     return this.startTime;
   }
 

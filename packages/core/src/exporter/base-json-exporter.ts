@@ -100,7 +100,8 @@ export abstract class BaseJsonExporter extends BaseExporter {
     // Keys are added in wire order; `emit` appends count and pid last, as in the reference's records.
     const record = { type, id: span.id, name: span.name } as SpanRecord;
     if (span.exportedParentId !== undefined) record.parent_id = span.exportedParentId;
-    if (span.attributes.size > 0) record.attributes = span.attributes;
+    const attributes = span.attributesView;
+    if (attributes.size > 0) record.attributes = attributes;
     if (type !== 'stop') record.start_event = { name: span.startEvent.name, attributes: span.startEvent.attributes };
     if (type !== 'start') {
       const stop = span.stopEvent as Event;

@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ExportError, OneLoggerError, messageOf } from '../core/errors.js';
+import { ExportError, messageOf, OneLoggerError } from '../core/errors.js';
 import { BaseJsonExporter } from './base-json-exporter.js';
 import { toJsonLine } from './json-line.js';
 import type { JsonRecord } from './record.js';

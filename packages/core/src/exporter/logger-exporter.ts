@@ -140,10 +140,12 @@ function encodeValue(value: unknown): string | undefined {
  */
 export function deserializeLog(line: string): Record<string, unknown> {
   if (typeof line !== 'string') throw new ExportError(`Log line must be a string (got ${typeof line})`);
+  // As in the reference, the record ends at the last `]`; so a `[` inside a value is never taken for the start.
+  const end = line.lastIndexOf(']') + 1;
   let firstError: unknown;
-  for (let start = line.indexOf('['); start !== -1; start = line.indexOf('[', start + 1)) {
+  for (let start = line.indexOf('['); start !== -1 && start < end; start = line.indexOf('[', start + 1)) {
     try {
-      return new LineParser(line, start + 1).parse();
+      return new LineParser(line, start + 1).parse(end);
     } catch (e) {
       firstError ??= e;
     }
@@ -158,9 +160,16 @@ class LineParser {
     private pos: number,
   ) {}
 
-  parse(): Record<string, unknown> {
+  /** Parses items up to the `]` that ends just before `end`. */
+  parse(end: number): Record<string, unknown> {
     const result: Record<string, unknown> = {};
-    if (this.text[this.pos] === ']') return result;
+    if (this.text[this.pos] === ']') this.pos++;
+    else this.parseItems(result);
+    if (this.pos !== end) throw this.error('text after the closing bracket');
+    return result;
+  }
+
+  private parseItems(result: Record<string, unknown>): void {
     for (;;) {
       const path = [this.readKey()];
       while (this.text[this.pos] === '.') {
@@ -174,7 +183,7 @@ class LineParser {
         continue;
       }
       this.expect(']');
-      return result;
+      return;
     }
   }
 

@@ -1,12 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Recorder, StartSpanOptions, StopSpanOptions } from '../api/recorder.js';
 import type { AttributesInput } from '../core/attributes.js';
-import { OneLoggerError, messageOf } from '../core/errors.js';
+import { messageOf, OneLoggerError } from '../core/errors.js';
 import { ErrorEvent, type Event, TelemetryDataError, TelemetryDataErrorType } from '../core/event.js';
 import { Span } from '../core/span.js';
-import type { Recorder, StartSpanOptions, StopSpanOptions } from '../api/recorder.js';
 import type { Exporter } from '../exporter/exporter.js';
 import { internalLogger } from '../internal/logger.js';
-import { type TelemetryDataErrorSink, handleTelemetryFailure, noteSkipped, runtime } from '../internal/runtime.js';
+import { handleTelemetryFailure, noteSkipped, runtime, type TelemetryDataErrorSink } from '../internal/runtime.js';
 
 export const ExportCustomizationMode = {
   EXPORT_ALL_SPANS: 'export_all_spans',
@@ -124,7 +124,10 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
   }
 
   stop(span: Span | undefined, options?: StopSpanOptions): void {
-    if (!runtime.enabled) return noteSkipped('stop');
+    if (!runtime.enabled) {
+      noteSkipped('stop');
+      return;
+    }
     try {
       this.stopSpan(span, options);
     } catch (e) {
@@ -151,7 +154,10 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
   }
 
   telemetryDataError(errorMessage: string, attributes?: AttributesInput): void {
-    if (!runtime.enabled) return noteSkipped('telemetryDataError');
+    if (!runtime.enabled) {
+      noteSkipped('telemetryDataError');
+      return;
+    }
     try {
       this.assertOpen();
       this.sendTelemetryDataError(errorMessage, attributes);
@@ -255,7 +261,8 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
     // Stopping twice is harmless (e.g. a timedSpan body stopped by close()).
     if (!span.active) return;
     this.assertOpen();
-    if (!this.spans.has(span.id)) throw new OneLoggerError(`Span ${span.name} (id=${span.id}) not found: it was not started by this recorder`);
+    if (!this.spans.has(span.id))
+      throw new OneLoggerError(`Span ${span.name} (id=${span.id}) not found: it was not started by this recorder`);
     span.stop(options);
     this.spans.delete(span.id);
     const cell = this.cell();

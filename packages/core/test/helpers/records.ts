@@ -7,7 +7,8 @@ const schema = JSON.parse(readFileSync(schemaUrl, 'utf8')) as object;
 const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false });
 const validate = ajv.compile(schema);
 
-/** A parsed record (plain JSON). */
+/** A parsed record (plain JSON; tests index into it freely). */
+// biome-ignore lint/suspicious/noExplicitAny: records are untyped JSON in tests.
 export type Rec = Record<string, any>;
 
 /** Throws with every violation if `record` does not match the record schema. */

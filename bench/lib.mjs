@@ -1,0 +1,51 @@
+// Shared benchmark plumbing: every case runs in a fresh `node` process (no JIT or heap carry-over),
+// several times; the median is reported. Results go to bench/results/<suite>.json and a table on stdout.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+export const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+export function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Runs `script case` RUNS times in fresh processes; each prints one JSON object with numeric fields. */
+export function runCase(script, caseName, extraArgs = []) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = spawnSync(process.execPath, ['--expose-gc', ...extraArgs, script, caseName], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`bench case ${caseName} failed (exit ${r.status}):\n${r.stderr}`);
+    const lines = r.stdout.trim().split('\n');
+    runs.push(JSON.parse(lines[lines.length - 1]));
+  }
+  const keys = Object.keys(runs[0]);
+  const result = { runs: runs.length };
+  for (const k of keys) {
+    const values = runs.map((x) => x[k]);
+    result[k] = median(values);
+    result[`${k}_all`] = values;
+  }
+  return result;
+}
+
+export function machine() {
+  return { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30) };
+}
+
+export function writeResults(suite, results, rows) {
+  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const doc = { suite, date: new Date().toISOString(), machine: machine(), runsPerCase: RUNS, results };
+  writeFileSync(`${dir}${suite}.json`, `${JSON.stringify(doc, null, 2)}\n`);
+  const w = [Math.max(...rows.map((r) => r[0].length), 6), 14, 12, 8];
+  console.log(`\n${suite} (median of ${RUNS} runs, each in a fresh process; ${doc.machine.node}, ${doc.machine.cpus} cores)`);
+  console.log(`${'metric'.padEnd(w[0])}  ${'median'.padStart(w[1])}  ${'target'.padStart(w[2])}  ${'ok'.padStart(w[3])}`);
+  for (const [name, value, target, ok] of rows) {
+    console.log(`${name.padEnd(w[0])}  ${value.padStart(w[1])}  ${target.padStart(w[2])}  ${(ok ? 'yes' : 'NO').padStart(w[3])}`);
+  }
+  console.log(`written to bench/results/${suite}.json`);
+}
