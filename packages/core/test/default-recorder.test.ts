@@ -872,6 +872,18 @@ describe('DefaultRecorder: fixed weaknesses', () => {
     assert.deepEqual(logged('ERROR'), []);
   });
 
+  test('a span stopped directly (span.stop()) and then through the recorder is exported once and no longer tracked', async () => {
+    const exporter = new RecordingExporter();
+    const recorder = new DefaultRecorder({ exporters: [exporter] });
+    const span = s(recorder.start('direct'));
+    span.stop();
+    recorder.stop(span);
+    assert.deepEqual(exporter.summary, ['initialize', 'exportStart:direct', 'exportStop:direct']);
+    assert.deepEqual(recorder.getActiveSpansByName('direct'), [], 'a stopped span is not active');
+    await recorder.close();
+    assert.deepEqual(exporter.summary, ['initialize', 'exportStart:direct', 'exportStop:direct', 'close']);
+  });
+
   test('B20: a stop that throws keeps the span tracked, so close() still stops and exports it', async () => {
     useIds('dddddddd-0000-4000-8000-000000000001');
     const clock = manualClock(1000, 100);

@@ -485,6 +485,19 @@ describe('FileExporter: write errors are reported (B11)', { skip: HAS_DEV_FULL ?
     });
   });
 
+  test('close() whose final write fails throws ExportError but still leaves the exporter closed', () => {
+    const exporter = new FileExporter({ filePath: '/dev/full' });
+    exporter.initialize();
+    exporter.exportStart(Span.create('never_written', { startTime: ts(100, 1) }));
+    assert.throws(() => exporter.close(), { name: 'ExportError', message: /^Error writing record to \/dev\/full: ENOSPC/ });
+    assert.equal(exporter.closed, true, 'close() must end in the CLOSED state even when its last write fails');
+    assert.equal(exporter.ready, false);
+    assert.throws(() => exporter.exportTelemetryDataError(new TelemetryDataError(ts(101, 2), 'no_telemetry_data', 'm')), {
+      name: 'ExportError',
+      message: 'Exporter is closed and cannot be used anymore.',
+    });
+  });
+
   test('the recorder counts write errors, sends one TDE attempt, disables the exporter after 5, and the healthy file is intact', async () => {
     const full = new FileExporter({ filePath: '/dev/full' });
     const healthy = newExporter('healthy.jsonl');
@@ -532,7 +545,7 @@ describe('FileExporter: write errors are reported (B11)', { skip: HAS_DEV_FULL ?
     await new Promise((r) => setTimeout(r, 60));
     assert.throws(() => timed.exportTelemetryDataError(new TelemetryDataError(ts(2, 2), 'no_telemetry_data', 'm2')), {
       name: 'ExportError',
-      message: /^Error writing records to \/dev\/full: Error writing record to \/dev\/full: ENOSPC/,
+      message: /^Error writing record to \/dev\/full: ENOSPC/,
     });
   });
 });
@@ -779,6 +792,21 @@ describe('FileExporter: content', () => {
     }
     assert.deepEqual(counts, [2, 3, 4, 5, 6]);
     assert.equal(readRecords(exporter.filePath)[0]?.attributes.blob.length, 150_000);
+  });
+
+  test('B16: exportStop of a running span throws ExportError and keeps the held-back start', () => {
+    useIds(ID1);
+    const exporter = initialized();
+    const span = Span.create('running', { startTime: ts(100, 1) });
+    exporter.exportStart(span);
+    assert.throws(() => exporter.exportStop(span), { name: 'ExportError', message: `Span ${ID1} has no stop event` });
+    assert.equal(readFileSync(exporter.filePath, 'utf8'), '');
+    span.stop({ stopTime: ts(102, 3) });
+    exporter.exportStop(span);
+    assert.deepEqual(
+      readRecords(exporter.filePath).map((r) => [r.type, r.count, r.attributes.duration_msec]),
+      [['complete', 1, 2000]],
+    );
   });
 
   test('DESIGN §4: a telemetry-data error first writes the held-back start, so records are in call order', () => {

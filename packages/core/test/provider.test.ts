@@ -350,7 +350,9 @@ describe('OneLoggerProvider: exporters from configuration', () => {
         '  - class_name: nv_one_logger.exporter.file_exporter.FileExporter',
         '    config:',
         `      file_path: ${JSON.stringify(out)}`,
-        '  - class_name: logger',
+        '  - class_name: file',
+        '    config:',
+        `      file_path: ${JSON.stringify(unused)}`,
         '    enabled: false',
         '',
       ].join('\n'),
@@ -481,6 +483,22 @@ describe('OneLoggerProvider: flush and shutdown', () => {
     await provider.shutdown();
     assert.equal(readRecords(file).length, 3);
     assert.deepEqual(errorsLogged(), []);
+  });
+
+  test('shutdown() while an async timedSpan is in flight: the span is stopped once and the body still resolves', async () => {
+    const file = newPath();
+    const { recorder } = fileRecorder(file);
+    const provider = OneLoggerProvider.instance();
+    provider.configure(config(), recorder);
+    const inFlight = timedSpan('long_job', async () => {
+      await new Promise((r) => setTimeout(r, 30));
+      return 'finished';
+    });
+    await provider.shutdown();
+    assert.equal(await inFlight, 'finished');
+    assert.deepEqual(errorsLogged(), []);
+    const records = readRecords(file);
+    assert.deepEqual(shape(records), [['complete', 'long_job']]);
   });
 
   test('shutdown() never rejects, even when an exporter fails to close', async () => {

@@ -247,8 +247,14 @@ describe('guarded recorder methods: disabled library', () => {
     // Misuse is not even detected while disabled.
     assert.equal(recorder.stop(undefined), undefined);
     assert.equal(logged('ERROR').length, 0);
+    // flush() still delivers what was recorded before the disable (the held-back start of `live`), nothing else.
     await recorder.flush();
-    assert.deepEqual(readRecords(file), []);
+    const records = readRecords(file);
+    assert.deepEqual(
+      records.map((r) => [r.type, r.name]),
+      [['start', 'live']],
+    );
+    assert.equal(records[0]?.id, live?.id);
   });
 
   test('U5: the skip warning is logged once per function, not per call', () => {

@@ -620,6 +620,54 @@ describe('timedSpan: parents', () => {
     }
   });
 
+  test('U3: a span stopped from another async context is not used as a parent afterwards', async () => {
+    setupFile();
+    const recorder = getRecorder();
+    const a = recorder.start('a');
+    let other: Span | undefined;
+    await timedSpan('other', async (s) => {
+      other = s;
+      await delay(1);
+      recorder.stop(a);
+    });
+    assert.equal(other?.parentSpan, a);
+    assert.equal(a?.active, false);
+    const b = recorder.start('b');
+    assert.equal(b?.parentSpan, undefined);
+    recorder.stop(b);
+  });
+
+  test('concurrent tasks using startTimedSpan inside their own timedSpan scope get the right parents', async () => {
+    const { file } = setupFile();
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        timedSpan(
+          'task',
+          async () => {
+            await delay(Math.floor(Math.random() * 10));
+            using step = startTimedSpan('step', { spanAttributes: { i } });
+            await delay(Math.floor(Math.random() * 10));
+            timedSpan('leaf', () => undefined, { spanAttributes: { i } });
+            assert.equal(step.span?.active, true);
+          },
+          { spanAttributes: { i } },
+        ),
+      ),
+    );
+    const records = await finish(file);
+    const tasks = new Map(byName(records, 'task').map((r) => [r.attributes.i, r]));
+    const steps = new Map(byName(records, 'step').map((r) => [r.attributes.i, r]));
+    const leaves = byName(records, 'leaf');
+    assert.equal(leaves.length, 10);
+    for (const leaf of leaves) {
+      const i = leaf.attributes.i;
+      assert.equal(leaf.parent_id, steps.get(i)?.id, `leaf ${i}`);
+      assert.equal(steps.get(i)?.parent_id, tasks.get(i)?.id, `step ${i}`);
+      assert.equal(tasks.get(i)?.parent_id, undefined);
+    }
+    assert.equal(stoppedIds(records).length, 30);
+  });
+
   test('the program from the issue, run for real: each load is a child of its own process_shard', () => {
     const dir = mkdtempSync(join(root, 'issue-'));
     const program = `import { DefaultRecorder, Event, FileExporter, OneLoggerProvider, getRecorder, timedSpan } from '@nv-one-logger/core';

@@ -1,3 +1,4 @@
+import { constants as osConstants } from 'node:os';
 import { messageOf } from '../core/errors.js';
 import { internalLogger } from '../internal/logger.js';
 import { OneLoggerProvider } from './provider.js';
@@ -18,7 +19,9 @@ export function installExitHandlers(options: ExitHandlerOptions = {}): () => voi
   const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
   const timeoutMs = options.timeoutMs ?? 5000;
   const handler = (signal: NodeJS.Signals): void => {
-    const code = 128 + (signalNumber(signal) ?? 1);
+    const code = 128 + (osConstants.signals[signal] ?? 1);
+    // Also the exit code if the process ends by itself while the shutdown is still pending.
+    process.exitCode = code;
     const timer = setTimeout(() => process.exit(code), timeoutMs);
     timer.unref();
     OneLoggerProvider.instance()
@@ -30,9 +33,4 @@ export function installExitHandlers(options: ExitHandlerOptions = {}): () => voi
   return () => {
     for (const s of signals) process.off(s, handler);
   };
-}
-
-function signalNumber(signal: NodeJS.Signals): number | undefined {
-  const table: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGTERM: 15, SIGUSR1: 10, SIGUSR2: 12 };
-  return table[signal];
 }

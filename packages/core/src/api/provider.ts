@@ -1,6 +1,6 @@
 import { messageOf, OneLoggerError } from '../core/errors.js';
 import type { Exporter } from '../exporter/exporter.js';
-import type { ExporterConfigInput } from '../exporter/exporter-config.js';
+import type { ExporterConfig, ExporterConfigInput } from '../exporter/exporter-config.js';
 import { ExporterConfigManager } from '../exporter/exporter-config-manager.js';
 import { internalLogger } from '../internal/logger.js';
 import {
@@ -37,6 +37,46 @@ function isRecorder(value: unknown): value is Recorder {
 
 function isSink(value: unknown): value is TelemetryDataErrorSink {
   return typeof (value as Partial<TelemetryDataErrorSink>).reportTelemetryDataErrorUnguarded === 'function';
+}
+
+/**
+ * Builds the exporters named by the configuration. Under the propagate strategy the first problem is
+ * thrown; under the quiet strategy a broken file or entry is skipped (and collected in `problems`) while
+ * every valid exporter is still built.
+ */
+function buildExporters(options: ExporterConfigOptions, strategy: ErrorHandlingStrategy, problems: string[]): Exporter[] {
+  const propagate = strategy === ErrorHandlingStrategy.PROPAGATE_EXCEPTIONS;
+  const note = (e: unknown): void => {
+    if (propagate) throw e;
+    problems.push(messageOf(e));
+    internalLogger.error(`Exporter configuration failed: ${messageOf(e)}`);
+  };
+  const manager = new ExporterConfigManager();
+  const direct = options.exporters;
+  let configs: ExporterConfig[] = [];
+  try {
+    configs = manager.generateExportConfig({
+      ...(direct !== undefined ? { direct } : {}),
+      ...(options.configFilePath !== undefined ? { configFilePath: options.configFilePath } : {}),
+    });
+  } catch (e) {
+    note(e);
+    // The file (or a package default) is broken: keep what the application passed directly.
+    try {
+      configs = direct === undefined ? [] : ExporterConfigManager.buildExporterConfigs(direct);
+    } catch (e2) {
+      note(e2);
+    }
+  }
+  const exporters: Exporter[] = [];
+  for (const config of configs) {
+    try {
+      exporters.push(...manager.createExporters([config]));
+    } catch (e) {
+      note(e);
+    }
+  }
+  return exporters;
 }
 
 let singleton: OneLoggerProvider | undefined;
@@ -95,28 +135,13 @@ export class OneLoggerProvider {
       infoFilePath: lc.logFilePathForInfo,
       errorFilePath: lc.logFilePathForErr,
     });
-    let problem: string | undefined;
+    const problems: string[] = [];
     let rec: Recorder;
     if (isRecorder(recorder)) {
       rec = recorder;
     } else {
       const options = recorder ?? {};
-      let exporters: Exporter[] = [];
-      if (cfg.enableForCurrentRank) {
-        try {
-          const manager = new ExporterConfigManager();
-          const direct = options.exporters;
-          const configs = manager.generateExportConfig({
-            ...(direct !== undefined ? { direct } : {}),
-            ...(options.configFilePath !== undefined ? { configFilePath: options.configFilePath } : {}),
-          });
-          exporters = manager.createExporters(configs);
-        } catch (e) {
-          if (cfg.errorHandlingStrategy === ErrorHandlingStrategy.PROPAGATE_EXCEPTIONS) throw e;
-          problem = `Exporter configuration failed: ${messageOf(e)}`;
-          internalLogger.error(problem);
-        }
-      }
+      const exporters = cfg.enableForCurrentRank ? buildExporters(options, cfg.errorHandlingStrategy, problems) : [];
       rec = new DefaultRecorder({ ...options.recorderOptions, exporters });
     }
     this.configValue = cfg;
@@ -128,7 +153,7 @@ export class OneLoggerProvider {
       rankEnabled: cfg.enableForCurrentRank,
       sink: isSink(rec) ? rec : undefined,
     });
-    if (problem !== undefined) rec.telemetryDataError(problem);
+    if (problems.length > 0) rec.telemetryDataError(`Exporter configuration failed: ${problems.join('; ')}`);
     process.on('beforeExit', this.onBeforeExit);
     return this;
   }

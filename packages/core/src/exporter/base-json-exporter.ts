@@ -80,13 +80,28 @@ export abstract class BaseJsonExporter extends BaseExporter {
 
   override close(): void | Promise<void> {
     if (this.closed) return;
-    if (this.ready && this.pending !== undefined) {
-      const held = this.pending;
-      internalLogger.warning(`Span ${held.name} (id=${held.id}) was not closed`);
-      this.flushPending();
+    try {
+      if (this.ready && this.pending !== undefined) {
+        const held = this.pending;
+        internalLogger.warning(`Span ${held.name} (id=${held.id}) was not closed`);
+        this.flushPending();
+      }
+    } finally {
+      this.pending = undefined;
+      super.close();
     }
-    this.pending = undefined;
-    super.close();
+  }
+
+  /**
+   * Writes the held-back span start now (on an explicit flush and at process exit: the caller wants
+   * everything delivered, even if that span later gets a `stop` instead of a `complete` record).
+   */
+  protected writeHeldBackStart(): void {
+    if (this.ready) this.flushPending();
+  }
+
+  override flush(): void | Promise<void> {
+    this.writeHeldBackStart();
   }
 
   private flushPending(): void {

@@ -28,15 +28,16 @@ export interface FileExporterOptions {
 const DEFAULT_MAX_BUFFER = 64 * 1024;
 const DEFAULT_FLUSH_INTERVAL_MS = 1000;
 
-// One process-exit hook for all buffered exporters: writes what is left, synchronously.
-const openBuffered = new Set<FileExporter>();
+// One process-exit hook for all open file exporters: writes what is left, synchronously, so a process
+// that ends without shutdown() (natural end, process.exit()) loses nothing.
+const openExporters = new Set<FileExporter>();
 let exitHookInstalled = false;
-function trackBuffered(exporter: FileExporter): void {
-  openBuffered.add(exporter);
+function trackOpen(exporter: FileExporter): void {
+  openExporters.add(exporter);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.on('exit', () => {
-      for (const e of openBuffered) e.flushSyncQuietly();
+      for (const e of openExporters) e.writeEverythingAtExit();
     });
   }
 }
@@ -93,16 +94,18 @@ export class FileExporter extends BaseJsonExporter {
   }
 
   override initialize(): void {
-    super.initialize();
-    if (this.fd !== undefined) return;
-    try {
-      mkdirSync(dirname(this.filePath), { recursive: true });
-      this.fd = openSync(this.filePath, 'a');
-    } catch (e) {
-      throw new ExportError(`FileExporter cannot open ${this.filePath} for appending: ${messageOf(e)}`);
+    if (this.fd === undefined && !this.closed) {
+      // Open before changing state: a failed open leaves the exporter not initialised.
+      try {
+        mkdirSync(dirname(this.filePath), { recursive: true });
+        this.fd = openSync(this.filePath, 'a');
+      } catch (e) {
+        throw new ExportError(`FileExporter cannot open ${this.filePath} for appending: ${messageOf(e)}`);
+      }
     }
-    if (this.buffered) {
-      trackBuffered(this);
+    super.initialize();
+    trackOpen(this);
+    if (this.buffered && this.timer === undefined) {
       if (this.flushIntervalMs > 0) {
         this.timer = setInterval(() => this.flushSyncQuietly(), this.flushIntervalMs);
         this.timer.unref();
@@ -113,11 +116,7 @@ export class FileExporter extends BaseJsonExporter {
   protected writeRecord(record: JsonRecord): void {
     const line = `${toJsonLine(record)}\n`;
     if (this.fd === undefined) throw new ExportError('File exporter not initialized or already closed!');
-    if (this.deferredError !== undefined) {
-      const e = this.deferredError;
-      this.deferredError = undefined;
-      throw new ExportError(`Error writing records to ${this.filePath}: ${messageOf(e)}`);
-    }
+    this.throwDeferredError();
     if (!this.buffered) {
       this.writeAll(line);
       return;
@@ -126,14 +125,11 @@ export class FileExporter extends BaseJsonExporter {
     if (this.buffer.length >= this.maxBuffer) this.drain();
   }
 
-  /** Writes buffered lines now. */
+  /** Writes the held-back span start and the buffered lines now. */
   override flush(): void {
+    this.writeHeldBackStart();
     if (this.buffer.length > 0) this.drain();
-    if (this.deferredError !== undefined) {
-      const e = this.deferredError;
-      this.deferredError = undefined;
-      throw new ExportError(`Error writing records to ${this.filePath}: ${messageOf(e)}`);
-    }
+    this.throwDeferredError();
   }
 
   /** Writes buffered lines and forces them to disk (`fsync`). */
@@ -150,7 +146,7 @@ export class FileExporter extends BaseJsonExporter {
     } finally {
       if (this.timer !== undefined) clearInterval(this.timer);
       this.timer = undefined;
-      openBuffered.delete(this);
+      openExporters.delete(this);
       if (this.fd !== undefined) {
         const fd = this.fd;
         this.fd = undefined;
@@ -159,8 +155,25 @@ export class FileExporter extends BaseJsonExporter {
     }
   }
 
-  /** @internal Timer and process-exit path: errors are kept for the next call instead of thrown. */
-  flushSyncQuietly(): void {
+  /** @internal Process-exit path: the held-back start and the buffer are written; errors are ignored. */
+  writeEverythingAtExit(): void {
+    try {
+      this.writeHeldBackStart();
+    } catch {
+      // Nothing can report it any more.
+    }
+    this.flushSyncQuietly();
+  }
+
+  private throwDeferredError(): void {
+    if (this.deferredError === undefined) return;
+    const e = this.deferredError;
+    this.deferredError = undefined;
+    throw e instanceof ExportError ? e : new ExportError(`Error writing records to ${this.filePath}: ${messageOf(e)}`);
+  }
+
+  /** Timer path: errors are kept for the next call instead of thrown. */
+  private flushSyncQuietly(): void {
     if (this.buffer.length === 0 || this.fd === undefined) return;
     try {
       this.drain();
@@ -180,11 +193,11 @@ export class FileExporter extends BaseJsonExporter {
     if (fd === undefined) throw new ExportError('File exporter not initialized or already closed!');
     try {
       let written = writeSync(fd, data);
-      // writeSync reports bytes; for ASCII that equals the length. A short write (rare: disk full,
-      // signals) is completed from a byte buffer so no partial line is left behind.
-      if (written !== data.length) {
+      // A short write (rare: disk full, signals) is completed from a byte buffer so no partial line stays.
+      const total = Buffer.byteLength(data);
+      if (written < total) {
         const bytes = Buffer.from(data);
-        while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+        while (written < total) written += writeSync(fd, bytes, written, total - written);
       }
     } catch (e) {
       throw new ExportError(`Error writing record to ${this.filePath}: ${messageOf(e)}`);

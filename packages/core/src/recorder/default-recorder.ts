@@ -70,7 +70,9 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
     const filter = options.spanNameFilter;
     if (mode === ExportCustomizationMode.EXPORT_ALL_SPANS) {
       if (filter !== undefined) {
-        throw new OneLoggerError('span_name_filter should not be set when export_customization_mode is EXPORT_ALL_SPANS');
+        throw new OneLoggerError(
+          'span_name_filter should not be set when export_customization_mode is ExportCustomizationMode.EXPORT_ALL_SPANS',
+        );
       }
     } else if (mode === ExportCustomizationMode.WHITELIST_SPANS || mode === ExportCustomizationMode.BLACKLIST_SPANS) {
       if (!Array.isArray(filter) || filter.length === 0) {
@@ -258,11 +260,12 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
 
   protected stopSpan(span: Span | undefined, options?: StopSpanOptions): void {
     if (!(span instanceof Span)) throw new OneLoggerError('No span to stop');
-    // Stopping twice is harmless (e.g. a timedSpan body stopped by close()).
-    if (!span.active) return;
+    const tracked = this.spans.has(span.id);
+    // Stopping twice is harmless (e.g. a timedSpan body whose span close() already stopped).
+    if (!tracked && !span.active) return;
     this.assertOpen();
-    if (!this.spans.has(span.id))
-      throw new OneLoggerError(`Span ${span.name} (id=${span.id}) not found: it was not started by this recorder`);
+    if (!tracked) throw new OneLoggerError(`Span ${span.name} (id=${span.id}) not found: it was not started by this recorder`);
+    // A span stopped directly (span.stop()) keeps its stop event; the recorder still exports it once.
     span.stop(options);
     this.spans.delete(span.id);
     const cell = this.cell();
