@@ -1,4 +1,5 @@
 import { randomFillSync } from 'node:crypto';
+import { OneLoggerError } from './errors.js';
 
 /** Produces span ids (random UUID v4 strings by default; replaceable for deterministic tests). */
 export type IdGenerator = () => string;
@@ -23,13 +24,40 @@ export function randomUuid(): string {
   return `${HEX[b[o] as number]}${HEX[b[o + 1] as number]}${HEX[b[o + 2] as number]}${HEX[b[o + 3] as number]}-${HEX[b[o + 4] as number]}${HEX[b[o + 5] as number]}-${HEX[((b[o + 6] as number) & 0x0f) | 0x40]}${HEX[b[o + 7] as number]}-${HEX[((b[o + 8] as number) & 0x3f) | 0x80]}${HEX[b[o + 9] as number]}-${HEX[b[o + 10] as number]}${HEX[b[o + 11] as number]}${HEX[b[o + 12] as number]}${HEX[b[o + 13] as number]}${HEX[b[o + 14] as number]}${HEX[b[o + 15] as number]}`;
 }
 
-let generator: IdGenerator = randomUuid;
+/**
+ * Span ids for the default generator: a random per-process prefix in UUID v4 layout whose last 6 hex
+ * digits are a counter (rolled into a fresh random prefix every 2^24 ids). Ids are unique within a process,
+ * collide across processes only with negligible probability, and cost a few string concatenations.
+ */
+let prefix = '';
+let counter = 0;
+const COUNTER_LIMIT = 2 ** 24;
+function reseed(): void {
+  prefix = randomUuid().slice(0, 30);
+  counter = 0;
+}
+reseed();
 
-/** Replaces the span-id generator (tests). `undefined` restores random UUIDs. */
+export function sequentialUuid(): string {
+  if (counter === COUNTER_LIMIT) reseed();
+  const c = counter++;
+  return prefix + (HEX[c >>> 16] as string) + (HEX[(c >>> 8) & 255] as string) + (HEX[c & 255] as string);
+}
+
+let generator: IdGenerator | undefined;
+// Ids are written into JSON without escaping, so a custom generator must produce plain printable ASCII.
+const SAFE_ID = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/** Replaces the span-id generator (tests). `undefined` restores the default. */
 export function setIdGenerator(next: IdGenerator | undefined): void {
-  generator = next ?? randomUuid;
+  generator = next;
 }
 
 export function nextSpanId(): string {
-  return generator();
+  if (generator === undefined) return sequentialUuid();
+  const id = generator();
+  if (typeof id !== 'string' || !SAFE_ID.test(id)) {
+    throw new OneLoggerError(`span id generator returned ${JSON.stringify(id)}: ids must be non-empty printable ASCII without quotes or backslashes`);
+  }
+  return id;
 }

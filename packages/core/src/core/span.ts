@@ -1,6 +1,6 @@
 import { Attribute, Attributes, type AttributesInput, type AttributeValue } from './attributes.js';
 import { assertThat, OneLoggerError } from './errors.js';
-import { Event, StandardEventName } from './event.js';
+import { Event, StandardEventAttributeName, StandardEventName } from './event.js';
 import { nextSpanId } from './ids.js';
 import { TracingTimestamp } from './time.js';
 
@@ -42,15 +42,23 @@ export function durationMsecBetween(start: TracingTimestamp, stop: TracingTimest
 }
 
 /**
- * A timed unit of work. It keeps only its start and stop events (never a history of its other events),
- * so a span that lives for a million iterations uses constant memory.
+ * A timed unit of work. It keeps only its start and stop (never a history of its other events), so a span
+ * that lives for a million iterations uses constant memory. The start and stop `Event` objects are built
+ * only when asked for; exporters read the raw times and attributes.
  */
 export class Span {
   readonly id: string;
   readonly name: string;
   readonly parentSpan: Span | undefined;
-  readonly startEvent: Event;
-  private stopEventValue: Event | undefined;
+  /** @internal */ readonly startTime: TracingTimestamp;
+  /** @internal Copy of the caller's start-event attributes (without `timestamp_msec`), if any. */
+  readonly startAttributes: Attributes | undefined;
+  /** @internal Set once stopped. */
+  stopTime: TracingTimestamp | undefined;
+  /** @internal Copy of the caller's stop-event attributes, if any. */
+  stopAttributes: Attributes | undefined;
+  private startEventCache: Event | undefined;
+  private stopEventCache: Event | undefined;
   /** Initial attributes merged with later updates (updates win and keep the initial position). */
   private readonly merged: Attributes;
   private updatedKeys: string[] | undefined;
@@ -60,22 +68,38 @@ export class Span {
    */
   exportedParentId: string | undefined;
 
-  constructor(id: string, name: string, startEvent: Event, parentSpan?: Span, spanAttributes?: AttributesInput) {
-    assertThat(startEvent instanceof Event, `Span ${name} does not have a start event.`);
+  /** Use `Span.create`. */
+  private constructor(id: string, name: string, startTime: TracingTimestamp, options: SpanCreateOptions) {
     if (typeof name !== 'string' || name.length === 0) {
       throw new OneLoggerError(`Span name must be a non-empty string (got ${String(name)})`);
     }
+    assertThat(startTime instanceof TracingTimestamp, `Span ${name} must have a start event with a valid timestamp`);
     this.id = id;
     this.name = name;
-    this.parentSpan = parentSpan;
-    this.startEvent = startEvent;
-    this.merged = new Attributes(spanAttributes);
-    this.exportedParentId = parentSpan?.id;
+    this.parentSpan = options.parentSpan;
+    this.startTime = startTime;
+    this.startAttributes = eventAttributesCopy(options.startEventAttributes, startTime);
+    this.stopTime = undefined;
+    this.stopAttributes = undefined;
+    this.merged = new Attributes(options.spanAttributes);
+    this.exportedParentId = options.parentSpan?.id;
   }
 
   static create(name: string, options: SpanCreateOptions = {}): Span {
-    const start = new Event(StandardEventName.SPAN_START, options.startTime ?? TracingTimestamp.now(), options.startEventAttributes);
-    return new Span(nextSpanId(), name, start, options.parentSpan, options.spanAttributes);
+    return new Span(nextSpanId(), name, options.startTime ?? TracingTimestamp.now(), options);
+  }
+
+  /** The `span_start` event (built on first access). */
+  get startEvent(): Event {
+    this.startEventCache ??= new Event(StandardEventName.SPAN_START, this.startTime, this.startAttributes);
+    return this.startEventCache;
+  }
+
+  /** The `span_stop` event once stopped (built on first access). */
+  get stopEvent(): Event | undefined {
+    if (this.stopTime === undefined) return undefined;
+    this.stopEventCache ??= new Event(StandardEventName.SPAN_STOP, this.stopTime, this.stopAttributes);
+    return this.stopEventCache;
   }
 
   /** A copy of the current attributes: initial ones with later updates applied (change them with `addAttribute`). */
@@ -92,34 +116,33 @@ export class Span {
   get updatedAttributes(): Attributes {
     const out = new Attributes();
     if (this.updatedKeys) for (const k of this.updatedKeys) out.map.set(k, this.merged.map.get(k) as AttributeValue);
+    const duration = this.merged.map.get(StandardSpanAttributeName.DURATION_MSEC);
+    if (this.stopTime !== undefined && duration !== undefined) out.map.set(StandardSpanAttributeName.DURATION_MSEC, duration);
     return out;
   }
 
-  get stopEvent(): Event | undefined {
-    return this.stopEventValue;
-  }
-
   get active(): boolean {
-    return this.stopEventValue === undefined;
+    return this.stopTime === undefined;
   }
 
   /** Stops the span once (a second call changes nothing) and records `duration_msec`. */
-  stop(options: { stopEventAttributes?: AttributesInput; stopTime?: TracingTimestamp | undefined } = {}): void {
-    if (this.stopEventValue !== undefined) return;
-    const stopTime = options.stopTime ?? TracingTimestamp.now();
-    if (stopTime.perfMs < this.startEvent.timestamp.perfMs) {
+  stop(options?: { stopEventAttributes?: AttributesInput; stopTime?: TracingTimestamp | undefined }): void {
+    if (this.stopTime !== undefined) return;
+    const stopTime = options?.stopTime ?? TracingTimestamp.now();
+    if (stopTime.perfMs < this.startTime.perfMs) {
       throw new OneLoggerError(
-        `Span ${this.name} (id=${this.id}) cannot stop before it started (start ${this.startEvent.timestamp.perfMs} ms, stop ${stopTime.perfMs} ms on the monotonic clock)`,
+        `Span ${this.name} (id=${this.id}) cannot stop before it started (start ${this.startTime.perfMs} ms, stop ${stopTime.perfMs} ms on the monotonic clock)`,
       );
     }
-    const stopEvent = new Event(StandardEventName.SPAN_STOP, stopTime, options.stopEventAttributes);
-    this.stopEventValue = stopEvent;
-    this.setUpdated(StandardSpanAttributeName.DURATION_MSEC, durationMsecBetween(this.startEvent.timestamp, stopTime));
+    this.stopAttributes = eventAttributesCopy(options?.stopEventAttributes, stopTime);
+    this.stopTime = stopTime;
+    // duration_msec counts as updated through `stopTime` (see updatedAttributes): no bookkeeping here.
+    this.merged.map.set(StandardSpanAttributeName.DURATION_MSEC, durationMsecBetween(this.startTime, stopTime));
   }
 
   /** Checks that an event may be attached (the span must be running). Events are not retained. */
   addEvent<E extends Event>(event: E): E {
-    assertThat(this.stopEventValue === undefined, 'Cannot add an event to a span that is not running.');
+    assertThat(this.stopTime === undefined, 'Cannot add an event to a span that is not running.');
     return event;
   }
 
@@ -138,7 +161,7 @@ export class Span {
   /** `duration_msec` of a stopped span. */
   durationMsec(): number {
     const d = this.merged.map.get(StandardSpanAttributeName.DURATION_MSEC);
-    assertThat(this.stopEventValue !== undefined && typeof d === 'number', `Span ${this.name} must be stopped to have a duration.`);
+    assertThat(this.stopTime !== undefined && typeof d === 'number', `Span ${this.name} must be stopped to have a duration.`);
     return d as number;
   }
 
@@ -161,4 +184,18 @@ export class Span {
     if (this.updatedKeys === undefined) this.updatedKeys = [name];
     else if (!this.updatedKeys.includes(name)) this.updatedKeys.push(name);
   }
+}
+
+/**
+ * Copies caller-given event attributes. A caller-supplied `timestamp_msec` keeps its position but gets the
+ * event's own value (as in the reference); `undefined` when there are none (the common case: no allocation).
+ */
+function eventAttributesCopy(input: AttributesInput, time: TracingTimestamp): Attributes | undefined {
+  if (input === undefined) return undefined;
+  const copy = new Attributes(input);
+  if (copy.size === 0) return undefined;
+  if (copy.has(StandardEventAttributeName.TIMESTAMP_MSEC)) {
+    copy.map.set(StandardEventAttributeName.TIMESTAMP_MSEC, time.millisecondsSinceEpoch);
+  }
+  return copy;
 }

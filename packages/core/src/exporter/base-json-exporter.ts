@@ -3,7 +3,7 @@ import type { ErrorEvent, Event, TelemetryDataError } from '../core/event.js';
 import type { Span } from '../core/span.js';
 import { internalLogger } from '../internal/logger.js';
 import { BaseExporter } from './exporter.js';
-import type { EventRecord, JsonRecord, SpanRecord, TelemetryDataErrorRecord } from './record.js';
+import type { EventRecord, JsonRecord, SpanRecord } from './record.js';
 
 /**
  * Turns exporter calls into flat JSON records (spec/core.md §5.4) and hands them to `writeRecord`.
@@ -72,10 +72,7 @@ export abstract class BaseJsonExporter extends BaseExporter {
   exportTelemetryDataError(error: TelemetryDataError): void {
     this.checkReady();
     this.flushPending();
-    this.emit({
-      type: 'telemetry_data_error',
-      error: { name: error.name, attributes: error.attributes },
-    } as TelemetryDataErrorRecord);
+    this.writeTelemetryDataErrorRecord(error, ++this.recordCount, process.pid);
   }
 
   override close(): void | Promise<void> {
@@ -112,26 +109,44 @@ export abstract class BaseJsonExporter extends BaseExporter {
   }
 
   private emitSpan(type: SpanRecord['type'], span: Span): void {
-    // Keys are added in wire order; `emit` appends count and pid last, as in the reference's records.
-    const record = { type, id: span.id, name: span.name } as SpanRecord;
-    if (span.exportedParentId !== undefined) record.parent_id = span.exportedParentId;
-    const attributes = span.attributesView;
-    if (attributes.size > 0) record.attributes = attributes;
-    if (type !== 'stop') record.start_event = { name: span.startEvent.name, attributes: span.startEvent.attributes };
-    if (type !== 'start') {
-      const stop = span.stopEvent as Event;
-      record.stop_event = { name: stop.name, attributes: stop.attributes };
-    }
-    this.emit(record);
+    this.writeSpanRecord(type, span, ++this.recordCount, process.pid);
   }
 
   private emitEvent(type: EventRecord['type'], event: Event, span: Span): void {
-    this.emit({ type, span_id: span.id, event: { name: event.name, attributes: event.attributes } } as EventRecord);
+    this.writeEventRecord(type, event, span, ++this.recordCount, process.pid);
   }
 
-  private emit(record: JsonRecord): void {
-    record.count = ++this.recordCount;
-    record.pid = process.pid;
-    this.writeRecord(record);
+  /**
+   * Writes one span record. The default builds the record object and calls `writeRecord`; an exporter
+   * that serialises anyway (FileExporter) overrides it to skip the intermediate object.
+   */
+  protected writeSpanRecord(type: SpanRecord['type'], span: Span, count: number, pid: number): void {
+    this.writeRecord(buildSpanRecord(type, span, count, pid));
   }
+
+  /** Writes one event or application-error record (see `writeSpanRecord`). */
+  protected writeEventRecord(type: EventRecord['type'], event: Event, span: Span, count: number, pid: number): void {
+    this.writeRecord({ type, span_id: span.id, event: { name: event.name, attributes: event.attributes }, count, pid });
+  }
+
+  /** Writes one telemetry-data-error record (see `writeSpanRecord`). */
+  protected writeTelemetryDataErrorRecord(error: TelemetryDataError, count: number, pid: number): void {
+    this.writeRecord({ type: 'telemetry_data_error', error: { name: error.name, attributes: error.attributes }, count, pid });
+  }
+}
+
+/** The record object of a span (keys in wire order; `count` and `pid` last, as in the reference). */
+export function buildSpanRecord(type: SpanRecord['type'], span: Span, count: number, pid: number): SpanRecord {
+  const record = { type, id: span.id, name: span.name } as SpanRecord;
+  if (span.exportedParentId !== undefined) record.parent_id = span.exportedParentId;
+  const attributes = span.attributesView;
+  if (attributes.size > 0) record.attributes = attributes;
+  if (type !== 'stop') record.start_event = { name: span.startEvent.name, attributes: span.startEvent.attributes };
+  if (type !== 'start') {
+    const stop = span.stopEvent as Event;
+    record.stop_event = { name: stop.name, attributes: stop.attributes };
+  }
+  record.count = count;
+  record.pid = pid;
+  return record;
 }

@@ -2,8 +2,10 @@ import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ExportError, messageOf, OneLoggerError } from '../core/errors.js';
 import { BaseJsonExporter } from './base-json-exporter.js';
-import { toJsonLine } from './json-line.js';
-import type { JsonRecord } from './record.js';
+import { eventRecordLine, recordToJsonLine, spanRecordLine } from './json-line.js';
+import type { ErrorEvent, Event } from '../core/event.js';
+import type { Span } from '../core/span.js';
+import type { JsonRecord, SpanRecord } from './record.js';
 
 export interface FileBufferOptions {
   /** Write when this many bytes (UTF-16 code units) are buffered. Default 64 KiB. */
@@ -114,14 +116,25 @@ export class FileExporter extends BaseJsonExporter {
   }
 
   protected writeRecord(record: JsonRecord): void {
-    const line = `${toJsonLine(record)}\n`;
+    this.writeLine(recordToJsonLine(record));
+  }
+
+  protected override writeSpanRecord(type: SpanRecord['type'], span: Span, count: number, pid: number): void {
+    this.writeLine(spanRecordLine(type, span, count, pid));
+  }
+
+  protected override writeEventRecord(type: 'event' | 'application_error', event: Event | ErrorEvent, span: Span, count: number, pid: number): void {
+    this.writeLine(eventRecordLine(type, event, span, count, pid));
+  }
+
+  private writeLine(json: string): void {
     if (this.fd === undefined) throw new ExportError('File exporter not initialized or already closed!');
     this.throwDeferredError();
     if (!this.buffered) {
-      this.writeAll(line);
+      this.writeAll(`${json}\n`);
       return;
     }
-    this.buffer += line;
+    this.buffer += `${json}\n`;
     if (this.buffer.length >= this.maxBuffer) this.drain();
   }
 

@@ -57,8 +57,8 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
   private readonly maxFailures: number;
   private readonly context = new AsyncLocalStorage<ContextCell>();
   private readonly rootCell: ContextCell = { latest: undefined };
-  /** Started and not yet stopped spans, in start order. */
-  private readonly spans = new Map<string, Span>();
+  /** Started and not yet stopped spans, in start order (keyed by identity: no string hashing per span). */
+  private readonly spans = new Set<Span>();
   private closedFlag = false;
   private closing: Promise<void> | undefined;
 
@@ -176,7 +176,7 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
   /** All started, not yet stopped spans named `name`, in start order. */
   getActiveSpansByName(name: string): Span[] {
     const out: Span[] = [];
-    for (const s of this.spans.values()) if (s.name === name) out.push(s);
+    for (const s of this.spans) if (s.name === name) out.push(s);
     return out;
   }
 
@@ -242,7 +242,7 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
       while (p !== undefined && !this.shouldExport(p.name)) p = p.parentSpan;
       span.exportedParentId = p?.id;
     }
-    this.spans.set(span.id, span);
+    this.spans.add(span);
     if (options?.activate !== false) cell.latest = span;
     if (exported) {
       for (const s of this.statuses) {
@@ -260,14 +260,14 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
 
   protected stopSpan(span: Span | undefined, options?: StopSpanOptions): void {
     if (!(span instanceof Span)) throw new OneLoggerError('No span to stop');
-    const tracked = this.spans.has(span.id);
+    const tracked = this.spans.has(span);
     // Stopping twice is harmless (e.g. a timedSpan body whose span close() already stopped).
     if (!tracked && !span.active) return;
     this.assertOpen();
     if (!tracked) throw new OneLoggerError(`Span ${span.name} (id=${span.id}) not found: it was not started by this recorder`);
     // A span stopped directly (span.stop()) keeps its stop event; the recorder still exports it once.
     span.stop(options);
-    this.spans.delete(span.id);
+    this.spans.delete(span);
     const cell = this.cell();
     if (cell.latest === span) {
       const parent = span.parentSpan;
@@ -406,7 +406,7 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
 
   private stopAllRunning(): void {
     // Latest first, so children stop before their parents.
-    const running = [...this.spans.values()].reverse();
+    const running = [...this.spans].reverse();
     for (const span of running) {
       try {
         this.stopSpan(span);
