@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Attributes } from '../src/core/attributes.js';
-import { toJsonLine } from '../src/exporter/json-line.js';
+import { Span } from '../src/core/span.js';
+import { buildSpanRecord } from '../src/exporter/base-json-exporter.js';
+import { recordToJsonLine, spanRecordLine, toJsonLine } from '../src/exporter/json-line.js';
 
 /** Serialises, checks the line is one line of JSON, and returns it with its parsed value. */
 function roundTrip(value: unknown): { line: string; parsed: unknown } {
@@ -143,5 +145,39 @@ describe('toJsonLine: values JSON cannot represent', () => {
   test('undefined, functions and symbols are omitted from objects and become null in arrays', () => {
     const line = toJsonLine({ u: undefined, f: () => 1, s: Symbol('x'), keep: 'k', arr: [undefined, () => 1] });
     assert.equal(line, '{"keep":"k","arr":[null,null]}');
+  });
+});
+
+describe('spanRecordLine (the FileExporter fast path)', () => {
+  test('writes exactly the bytes of the generic record path for every record type and attribute shape', () => {
+    const parent = Span.create('parent');
+    const cases: Span[] = [
+      Span.create('plain'),
+      Span.create('with "quotes" and \\ and é', {
+        parentSpan: parent,
+        spanAttributes: { s: 'tab\there', n: -1.5, b: false, l: [1, 2, 3] },
+      }),
+      Span.create('user start attrs', { startEventAttributes: { shard: 3, tags: ['a', 'b'] } }),
+      Span.create('user timestamp', { startEventAttributes: { timestamp_msec: 5, x: 'y' } }),
+      Span.create('emoji 😀', { spanAttributes: { '😀 key': '😀 value', duration_msec: 7 } }),
+    ];
+    for (const span of cases) {
+      for (const type of ['start'] as const) {
+        assert.equal(spanRecordLine(type, span, 3, 42), recordToJsonLine(buildSpanRecord(type, span, 3, 42)));
+      }
+      span.stop({ stopEventAttributes: { ok: true } });
+      for (const type of ['stop', 'complete'] as const) {
+        const line = spanRecordLine(type, span, 4, 42);
+        assert.equal(line, recordToJsonLine(buildSpanRecord(type, span, 4, 42)));
+        const parsed = JSON.parse(line);
+        assert.equal(parsed.name, span.name);
+        assert.equal(parsed.stop_event.attributes.ok, true);
+        assert.equal(parsed.stop_event.attributes.timestamp_msec, span.stopTime?.millisecondsSinceEpoch);
+      }
+    }
+    const userTs = JSON.parse(spanRecordLine('complete', cases[3] as Span, 1, 1));
+    // A caller-supplied timestamp_msec keeps its position and gets the event's real time (reference behaviour).
+    assert.deepEqual(Object.keys(userTs.start_event.attributes), ['timestamp_msec', 'x']);
+    assert.equal(userTs.start_event.attributes.timestamp_msec, cases[3]?.startTime.millisecondsSinceEpoch);
   });
 });

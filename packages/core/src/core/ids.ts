@@ -57,7 +57,9 @@ export function nextSpanId(): string {
   if (generator === undefined) return sequentialUuid();
   const id = generator();
   if (typeof id !== 'string' || !SAFE_ID.test(id)) {
-    throw new OneLoggerError(`span id generator returned ${JSON.stringify(id)}: ids must be non-empty printable ASCII without quotes or backslashes`);
+    throw new OneLoggerError(
+      `span id generator returned ${JSON.stringify(id)}: ids must be non-empty printable ASCII without quotes or backslashes`,
+    );
   }
   return id;
 }

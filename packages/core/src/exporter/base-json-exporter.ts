@@ -38,7 +38,7 @@ export abstract class BaseJsonExporter extends BaseExporter {
 
   exportStop(span: Span): void {
     this.checkReady();
-    if (span.stopEvent === undefined) throw new ExportError(`Span ${span.id} has no stop event`);
+    if (span.active) throw new ExportError(`Span ${span.id} has no stop event`);
     const held = this.pending;
     if (held !== undefined) {
       this.pending = undefined;

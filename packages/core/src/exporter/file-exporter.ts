@@ -1,10 +1,10 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ExportError, messageOf, OneLoggerError } from '../core/errors.js';
-import { BaseJsonExporter } from './base-json-exporter.js';
-import { eventRecordLine, recordToJsonLine, spanRecordLine } from './json-line.js';
 import type { ErrorEvent, Event } from '../core/event.js';
 import type { Span } from '../core/span.js';
+import { BaseJsonExporter } from './base-json-exporter.js';
+import { eventRecordLine, recordToJsonLine, spanRecordLine } from './json-line.js';
 import type { JsonRecord, SpanRecord } from './record.js';
 
 export interface FileBufferOptions {
@@ -123,7 +123,13 @@ export class FileExporter extends BaseJsonExporter {
     this.writeLine(spanRecordLine(type, span, count, pid));
   }
 
-  protected override writeEventRecord(type: 'event' | 'application_error', event: Event | ErrorEvent, span: Span, count: number, pid: number): void {
+  protected override writeEventRecord(
+    type: 'event' | 'application_error',
+    event: Event | ErrorEvent,
+    span: Span,
+    count: number,
+    pid: number,
+  ): void {
     this.writeLine(eventRecordLine(type, event, span, count, pid));
   }
 
