@@ -1,0 +1,37 @@
+// Runs the demo job (examples/core-job) in a temp dir and checks its output and telemetry.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { readRecords } from '../../../packages/core/test/helpers/records.js';
+
+const program = fileURLToPath(new URL('../main.mjs', import.meta.url));
+
+test('the core demo job writes its totals and a complete, well-parented telemetry file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'core-job-'));
+  try {
+    const run = spawnSync(process.execPath, [program], { cwd: dir, encoding: 'utf8', env: { ...process.env, CORE_JOB_RECORDS: '2000' } });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /telemetry written to .*telemetry\/core-job\.jsonl/);
+    const csv = readFileSync(join(dir, 'out/core-job-totals.csv'), 'utf8').trim().split('\n');
+    assert.equal(csv[0], 'customer,total');
+    const records = readRecords(join(dir, 'telemetry/core-job.jsonl'));
+    const byId = new Map(records.filter((r) => r.id).map((r) => [r.id, r]));
+    const summary = records.find((r) => r.type === 'event' && r.event.name === 'job_summary');
+    assert.equal(summary?.event.attributes.records, 2000);
+    assert.equal(summary?.event.attributes.customers, csv.length - 1);
+    const batches = records.filter((r) => r.name === 'hash_batch' && r.type !== 'stop');
+    assert.equal(batches.length, 8); // 4 shards x 500 orders / 250 per batch
+    for (const b of batches) assert.equal(byId.get(b.parent_id)?.name, 'process_shard');
+    const done = records.filter((r) => r.type === 'event' && r.event.name === 'shard_done');
+    assert.equal(
+      done.reduce((n, d) => n + d.event.attributes.rows + d.event.attributes.rejected, 0),
+      2000,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
