@@ -5,7 +5,7 @@ export { ErrorHandlingStrategy, LogLevel, OneLoggerConfig } from './api/config.j
 export type { ExitHandlerOptions } from './api/exit-handlers.js';
 export { installExitHandlers } from './api/exit-handlers.js';
 export type { ExporterConfigOptions } from './api/provider.js';
-export { OneLoggerProvider } from './api/provider.js';
+export { createExportersFromConfig, OneLoggerProvider } from './api/provider.js';
 export type { Recorder, StartSpanOptions, StopSpanOptions } from './api/recorder.js';
 export type { TelemetryConfig } from './api/telemetry-config.js';
 export { ApplicationType, isTelemetryConfig } from './api/telemetry-config.js';
@@ -13,7 +13,7 @@ export type { TimedSpanOptions } from './api/timed-span.js';
 export { getRecorder, startTimedSpan, TimedSpanHandle, timedSpan } from './api/timed-span.js';
 export type { AttributePrimitive, AttributesInput, AttributeValue } from './core/attributes.js';
 export { Attribute, Attributes, validateAttribute } from './core/attributes.js';
-export { assertThat, ConfigError, ExportError, OneLoggerError } from './core/errors.js';
+export { assertThat, ConfigError, describeValue, ExportError, messageOf, OneLoggerError } from './core/errors.js';
 export type { EventJson } from './core/event.js';
 export {
   describeException,
@@ -65,8 +65,8 @@ export { internalLogger } from './internal/logger.js';
 export { MetricSummarizer } from './internal/metric-summarizer.js';
 export { MultiWindowTimer } from './internal/multi-window-timer.js';
 export type { TelemetryDataErrorSink } from './internal/runtime.js';
-export { handleTelemetryFailure, runtime as telemetryRuntime } from './internal/runtime.js';
+export { handleTelemetryFailure, noteSkipped, runtime as telemetryRuntime } from './internal/runtime.js';
 export { evaluateValue, patchFunction, patchMethod, temporarilyModifyEnv } from './internal/utils.js';
-export { getVersion, VERSION } from './internal/version.js';
+export { getVersion, readPackageVersion, VERSION } from './internal/version.js';
 export type { DefaultRecorderOptions, ExporterStatus } from './recorder/default-recorder.js';
 export { DEFAULT_MAX_EXPORTER_FAILURES, DefaultRecorder, ExportCustomizationMode } from './recorder/default-recorder.js';

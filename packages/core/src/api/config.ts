@@ -1,5 +1,5 @@
 import { type AttributeValue, validateAttribute } from '../core/attributes.js';
-import { ConfigError, messageOf } from '../core/errors.js';
+import { ConfigError, messageOf, OneLoggerError } from '../core/errors.js';
 import { DEFAULT_LOG_FORMAT, internalLogger, LogLevel } from '../internal/logger.js';
 import { ErrorHandlingStrategy } from '../internal/runtime.js';
 import type { ValueOrFn } from '../internal/utils.js';
@@ -139,7 +139,7 @@ export class OneLoggerConfig {
   readonly enableForCurrentRank: boolean;
   readonly loggerConfig: LoggerConfig;
   readonly summaryDataSchemaVersion: string;
-  readonly telemetryConfig: TelemetryConfig | undefined;
+  private telemetryConfigValue: TelemetryConfig | undefined;
   private readonly worldSizeOrFn: ValueOrFn<number>;
   private readonly sessionTagOrFn: ValueOrFn<string>;
   private readonly isBaselineRunOrFn: ValueOrFn<boolean>;
@@ -215,13 +215,23 @@ export class OneLoggerConfig {
     }
     this.summaryDataSchemaVersion = version;
 
-    if (input.telemetryConfig !== undefined) {
-      const missing = missingTelemetryConfigMembers(input.telemetryConfig);
-      if (missing.length > 0) {
-        throw new ConfigError('OneLoggerConfig.telemetryConfig', input.telemetryConfig, `must have the members ${missing.join(', ')}`);
-      }
-    }
-    this.telemetryConfig = input.telemetryConfig;
+    if (input.telemetryConfig !== undefined) checkTelemetryConfig(input.telemetryConfig);
+    this.telemetryConfigValue = input.telemetryConfig;
+  }
+
+  /** The domain config (e.g. training telemetry), given at construction or attached once later. */
+  get telemetryConfig(): TelemetryConfig | undefined {
+    return this.telemetryConfigValue;
+  }
+
+  /**
+   * Attaches the domain config after construction (lazy configuration). Allowed once, and only when none
+   * was given at construction.
+   */
+  attachTelemetryConfig(config: TelemetryConfig): void {
+    if (this.telemetryConfigValue !== undefined) throw new OneLoggerError('Telemetry config has already been set.');
+    checkTelemetryConfig(config);
+    this.telemetryConfigValue = config;
   }
 
   /** Accepts a validated config or its input form. */
@@ -240,5 +250,12 @@ export class OneLoggerConfig {
 
   get isBaselineRun(): boolean {
     return readValueOrFn('OneLoggerConfig.isBaselineRun', this.isBaselineRunOrFn, isBool, 'a boolean');
+  }
+}
+
+function checkTelemetryConfig(config: unknown): void {
+  const missing = missingTelemetryConfigMembers(config);
+  if (missing.length > 0) {
+    throw new ConfigError('OneLoggerConfig.telemetryConfig', config, `must have the members ${missing.join(', ')}`);
   }
 }

@@ -40,11 +40,11 @@ function isSink(value: unknown): value is TelemetryDataErrorSink {
 }
 
 /**
- * Builds the exporters named by the configuration. Under the propagate strategy the first problem is
- * thrown; under the quiet strategy a broken file or entry is skipped (and collected in `problems`) while
- * every valid exporter is still built.
+ * Builds the exporters named by the configuration (direct entries > config file > package defaults).
+ * Under the propagate strategy the first problem is thrown; under the quiet strategy a broken file or
+ * entry is skipped (and its message collected in `problems`) while every valid exporter is still built.
  */
-function buildExporters(options: ExporterConfigOptions, strategy: ErrorHandlingStrategy, problems: string[]): Exporter[] {
+export function createExportersFromConfig(options: ExporterConfigOptions, strategy: ErrorHandlingStrategy, problems: string[]): Exporter[] {
   const propagate = strategy === ErrorHandlingStrategy.PROPAGATE_EXCEPTIONS;
   const note = (e: unknown): void => {
     if (propagate) throw e;
@@ -141,7 +141,7 @@ export class OneLoggerProvider {
       rec = recorder;
     } else {
       const options = recorder ?? {};
-      const exporters = cfg.enableForCurrentRank ? buildExporters(options, cfg.errorHandlingStrategy, problems) : [];
+      const exporters = cfg.enableForCurrentRank ? createExportersFromConfig(options, cfg.errorHandlingStrategy, problems) : [];
       rec = new DefaultRecorder({ ...options.recorderOptions, exporters });
     }
     this.configValue = cfg;

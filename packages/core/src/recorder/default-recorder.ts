@@ -180,6 +180,11 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
     return out;
   }
 
+  /** @internal For subclasses: the running spans in start order. */
+  protected runningSpans(): Span[] {
+    return [...this.spans];
+  }
+
   /** The current span of this async context (the latest started span that is still active), if any. */
   currentSpan(): Span | undefined {
     return this.resolveLatest(this.cell());

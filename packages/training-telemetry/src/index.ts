@@ -1,0 +1,11 @@
+// Public API of @nv-one-logger/training-telemetry.
+export * from './attributes.js';
+export * from './callbacks.js';
+export type { TrainingTelemetryConfigInput } from './config.js';
+export { TrainingTelemetryConfig } from './config.js';
+export * from './context.js';
+export * from './names.js';
+export type { TrainingBaseConfigInput, TrainingConfigOverride } from './provider.js';
+export { TrainingTelemetryProvider } from './provider.js';
+export type { TrainingRecorderOptions, TrainStartOptions } from './training-recorder.js';
+export { TRAINING_TELEMETRY_VERSION, TrainingRecorder } from './training-recorder.js';
