@@ -90,7 +90,12 @@ describe('defaults and values (spec §10 items 1, 5, 6)', () => {
   });
 
   test('optional fields may be given explicitly as undefined', () => {
-    const c = new TrainingTelemetryConfig({ ...base, microBatchSize: undefined, customMetadata: undefined, saveCheckpointStrategy: undefined });
+    const c = new TrainingTelemetryConfig({
+      ...base,
+      microBatchSize: undefined,
+      customMetadata: undefined,
+      saveCheckpointStrategy: undefined,
+    });
     assert.equal(c.microBatchSize, undefined);
     assert.equal(c.customMetadata, undefined);
     assert.equal(c.saveCheckpointStrategy, 'sync');
@@ -246,7 +251,12 @@ describe('functions (spec §10 item 2, §1.3)', () => {
       },
     });
     fail = true;
-    assertConfigError(() => c.isLogThroughputEnabled, F('isLogThroughputEnabled'), 'function isLogThroughputEnabled', 'the function threw: lost');
+    assertConfigError(
+      () => c.isLogThroughputEnabled,
+      F('isLogThroughputEnabled'),
+      'function isLogThroughputEnabled',
+      'the function threw: lost',
+    );
   });
 
   test('a globalBatchSize function that later answers 0 is caught at read time with the business rule', () => {
@@ -260,8 +270,18 @@ describe('functions (spec §10 item 2, §1.3)', () => {
 describe('business rules with the reference messages (spec §10 items 3-4, §1.4)', () => {
   test('item 3: global batch size 0 (or negative, or a function answering 0) is rejected', () => {
     assertConfigError(() => build({ globalBatchSize: 0 }), F('globalBatchSize'), '0', 'global_batch_size must be set to a positive value');
-    assertConfigError(() => build({ globalBatchSize: -8 }), F('globalBatchSize'), '-8', 'global_batch_size must be set to a positive value');
-    assertConfigError(() => build({ globalBatchSize: () => 0 }), F('globalBatchSize'), '0', 'global_batch_size must be set to a positive value');
+    assertConfigError(
+      () => build({ globalBatchSize: -8 }),
+      F('globalBatchSize'),
+      '-8',
+      'global_batch_size must be set to a positive value',
+    );
+    assertConfigError(
+      () => build({ globalBatchSize: () => 0 }),
+      F('globalBatchSize'),
+      '0',
+      'global_batch_size must be set to a positive value',
+    );
   });
 
   test('log_every_n_train_iterations <= 0 is rejected with the verbatim message (trailing space included)', () => {
@@ -290,7 +310,12 @@ describe('business rules with the reference messages (spec §10 items 3-4, §1.4
     );
     assertConfigError(() => build({ isLogThroughputEnabled: true, flopsPerSample: 0 }), F('flopsPerSample'), '0', rule);
     assertConfigError(() => build({ isLogThroughputEnabled: () => true }), F('flopsPerSample'), 'undefined', rule);
-    assertConfigError(() => build({ isLogThroughputEnabled: true, flopsPerSample: () => undefined }), F('flopsPerSample'), 'undefined', rule);
+    assertConfigError(
+      () => build({ isLogThroughputEnabled: true, flopsPerSample: () => undefined }),
+      F('flopsPerSample'),
+      'undefined',
+      rule,
+    );
   });
 
   test('throughput off needs no FLOPs per sample', () => {
@@ -363,8 +388,18 @@ describe('strict types: no coercion (spec §11 W26)', () => {
   test('custom metadata: blank keys and invalid attribute values are rejected with the key named', () => {
     assertConfigError(() => build({ customMetadata: { ' ': 'x' } }), F('customMetadata'), '" "', 'keys must be non-empty strings');
     assertConfigError(() => build({ customMetadata: { n: Number.NaN } }), F('customMetadata.n'), 'NaN', 'numbers must be finite');
-    assertConfigError(() => build({ customMetadata: { mixed: [1, 'a'] } }), F('customMetadata.mixed'), 'array of length 2', 'share one type');
-    assertConfigError(() => build({ customMetadata: { nested: { a: 1 } } }), F('customMetadata.nested'), 'object', 'value must be a string');
+    assertConfigError(
+      () => build({ customMetadata: { mixed: [1, 'a'] } }),
+      F('customMetadata.mixed'),
+      'array of length 2',
+      'share one type',
+    );
+    assertConfigError(
+      () => build({ customMetadata: { nested: { a: 1 } } }),
+      F('customMetadata.nested'),
+      'object',
+      'value must be a string',
+    );
   });
 
   test('the input must be a plain object', () => {
@@ -397,11 +432,21 @@ describe('unknown keys are rejected (spec §1.2, §11 W24)', () => {
 
   test('the Python spelling of a training key suggests the TS name', () => {
     assertConfigError(() => build({ perf_tag_or_fn: 'x' }), F('perf_tag_or_fn'), '"x"', 'did you mean perfTag?');
-    assertConfigError(() => build({ log_every_n_train_iterations: 5 }), F('log_every_n_train_iterations'), '5', 'did you mean logEveryNTrainIterations?');
+    assertConfigError(
+      () => build({ log_every_n_train_iterations: 5 }),
+      F('log_every_n_train_iterations'),
+      '5',
+      'did you mean logEveryNTrainIterations?',
+    );
   });
 
   test('any other key lists the known options', () => {
-    const err = assertConfigError(() => build({ appTypeOrFn: 'training' }), F('appTypeOrFn'), '"training"', 'is not a known option (known: perfTag');
+    const err = assertConfigError(
+      () => build({ appTypeOrFn: 'training' }),
+      F('appTypeOrFn'),
+      '"training"',
+      'is not a known option (known: perfTag',
+    );
     assert.ok(err.message.includes('customMetadata'));
   });
 });
