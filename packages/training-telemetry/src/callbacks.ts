@@ -38,7 +38,12 @@ export async function onAppEnd(options?: FinishTimeOptions): Promise<void> {
   const r = activeRecorder();
   if (r === undefined) return noteSkipped('onAppEnd');
   if (!telemetryRuntime.enabled) {
-    await r.close();
+    // The library disabled itself (or the rank is disabled): still stop what is open and close the exporters.
+    try {
+      await r.onAppEnd(options?.finishTimeMsec);
+    } catch {
+      await r.close();
+    }
     return;
   }
   let closing: Promise<void>;

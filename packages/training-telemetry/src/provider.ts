@@ -211,7 +211,12 @@ export class TrainingTelemetryProvider {
     if (this.baseConfig === undefined && this.overrides === undefined) {
       throw new OneLoggerError('No configuration was provided. Please provide a base config and/or config overrides.');
     }
-    const merged = deepMerge((this.baseConfig ?? {}) as Record<string, unknown>, this.overrides ?? {});
+    const base = { ...(this.baseConfig ?? {}) } as Record<string, unknown>;
+    // A validated training config in the base is merged key by key with a nested override, like a plain one.
+    if (base.telemetryConfig instanceof TrainingTelemetryConfig && isPlainObject(this.overrides?.telemetryConfig)) {
+      base.telemetryConfig = base.telemetryConfig.toInput();
+    }
+    const merged = deepMerge(base, this.overrides ?? {});
     try {
       const tc = merged.telemetryConfig;
       if (tc !== undefined && !(tc instanceof TrainingTelemetryConfig)) {

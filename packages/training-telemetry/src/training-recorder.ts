@@ -577,6 +577,8 @@ export class TrainingRecorder extends DefaultRecorder {
           span,
           `Timer for span ${span.name} (id=${span.id}) was automatically stopped because the span is being stopped. ` +
             'This usually means the corresponding on_xxx_end method was not called correctly, or the application exited abnormally.',
+          undefined,
+          stopTime,
         );
       }
       super.stopSpan(span, options);

@@ -4,6 +4,7 @@ import type { AttributesInput } from '../core/attributes.js';
 import { messageOf, OneLoggerError } from '../core/errors.js';
 import { ErrorEvent, type Event, TelemetryDataError, TelemetryDataErrorType } from '../core/event.js';
 import { Span } from '../core/span.js';
+import type { TracingTimestamp } from '../core/time.js';
 import type { Exporter } from '../exporter/exporter.js';
 import { internalLogger } from '../internal/logger.js';
 import { handleTelemetryFailure, noteSkipped, runtime, type TelemetryDataErrorSink } from '../internal/runtime.js';
@@ -314,10 +315,10 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
     return event;
   }
 
-  protected recordError(span: Span | undefined, errorMessage: string, exception?: unknown): ErrorEvent {
+  protected recordError(span: Span | undefined, errorMessage: string, exception?: unknown, timestamp?: TracingTimestamp): ErrorEvent {
     this.assertOpen();
     if (!(span instanceof Span)) throw new OneLoggerError('No span to add error to');
-    const event = ErrorEvent.fromException(errorMessage, exception);
+    const event = ErrorEvent.fromException(errorMessage, exception, timestamp === undefined ? {} : { timestamp });
     span.addEvent(event);
     if (this.shouldExport(span.name)) {
       for (const s of this.statuses) {
