@@ -323,7 +323,7 @@ export class TrainingRecorder extends DefaultRecorder {
     const loop = this.requireActive(SPAN.TRAINING_LOOP);
     const ts = timeOf(finishTimeMsec);
     if (this.completedOverall > this.lastReportedCompleted && this.trainingConfig !== undefined) {
-      this.emitTrainingMetrics(loop, ts, this.trainingConfig);
+      this.emitTrainingMetrics(loop, ts, this.trainingConfig.isLogThroughputEnabled);
     }
     this.stopSpan(loop, { stopTime: ts });
   }
@@ -353,25 +353,28 @@ export class TrainingRecorder extends DefaultRecorder {
     const due = completed % cfg.logEveryNTrainIterations === 0;
     // Preconditions before any state changes (W10).
     const loop = due ? this.requireActive(SPAN.TRAINING_LOOP) : undefined;
+    // Config values may be functions that throw: read them all before changing anything.
+    const gbs = cfg.globalBatchSize;
+    const seq = cfg.seqLength;
+    const throughput = cfg.isLogThroughputEnabled;
+    const flopsPerIteration = throughput ? gbs * (cfg.flopsPerSample as number) : 0;
+    const worldSize = throughput ? this.config.worldSize : 1;
     const ts = finishTimeMsec === undefined ? TracingTimestamp.now() : TracingTimestamp.forMillis(finishTimeMsec);
     const iterationSpan = this.iterationSpansExported ? this.activeStandard.get(SPAN.TRAINING_SINGLE_ITERATION) : undefined;
     timer.stop(ts);
     this.completedOverall = completed;
-    const gbs = cfg.globalBatchSize;
     this.samplesJob += gbs;
-    const seq = cfg.seqLength;
     if (seq) this.tokensJob = seq * this.samplesJob;
     this.lastIterationEnd = ts;
     if (this.firstIterationEnd === undefined) this.firstIterationEnd = ts;
-    if (cfg.isLogThroughputEnabled) {
-      const flops = gbs * (cfg.flopsPerSample as number);
-      this.flopsOverall = (this.flopsOverall ?? 0) + flops;
-      this.flopsJob += flops;
+    if (throughput) {
+      this.flopsOverall = (this.flopsOverall ?? 0) + flopsPerIteration;
+      this.flopsJob += flopsPerIteration;
       const totalSec = timer.totalTimeSec;
       // A zero-length job so far has no defined throughput: skip the sample rather than fail (reference throws).
-      if (totalSec > 0) this.throughputSummary.addValue(this.flopsJob / (totalSec * 1e12 * this.config.worldSize));
+      if (totalSec > 0) this.throughputSummary.addValue(this.flopsJob / (totalSec * 1e12 * worldSize));
     }
-    if (loop !== undefined) this.emitTrainingMetrics(loop, ts, cfg);
+    if (loop !== undefined) this.emitTrainingMetrics(loop, ts, throughput);
     if (iterationSpan !== undefined) this.stopSpan(iterationSpan, { stopTime: ts });
   }
 
@@ -654,9 +657,9 @@ export class TrainingRecorder extends DefaultRecorder {
     if (cfg.isLogThroughputEnabled) this.flopsOverall = 0;
   }
 
-  private emitTrainingMetrics(loop: Span, ts: TracingTimestamp, cfg: TrainingTelemetryConfig): void {
+  private emitTrainingMetrics(loop: Span, ts: TracingTimestamp, throughputEnabled: boolean): void {
     const timer = this.trainIterationTimer;
-    const throughput = cfg.isLogThroughputEnabled && this.throughputSummary.count > 0;
+    const throughput = throughputEnabled && this.throughputSummary.count > 0;
     const attributes = TrainingMetricsUpdateAttributes.create({
       trainIterationsStart: this.trainIterationsStart,
       currentIteration: this.completedOverall - 1,

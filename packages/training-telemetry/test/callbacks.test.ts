@@ -1002,7 +1002,9 @@ describe('training loop, iterations and metrics (spec §10 items 38, 43, 44, §6
     onTrainStart({ trainIterationsStart: 0 });
     iterations(3, 1);
     onTrainEnd();
-    const metrics = rec.events('training_metrics_update').map((c) => [c.attributes?.current_iteration, c.attributes?.num_iterations, c.attributes?.interval]);
+    const metrics = rec
+      .events('training_metrics_update')
+      .map((c) => [c.attributes?.current_iteration, c.attributes?.num_iterations, c.attributes?.interval]);
     assert.deepStrictEqual(metrics, [
       [0, 1, 1],
       [1, 2, 1],
@@ -1016,7 +1018,9 @@ describe('training loop, iterations and metrics (spec §10 items 38, 43, 44, §6
     onTrainStart({ trainIterationsStart: 4 });
     iterations(8, 1);
     onTrainEnd();
-    const metrics = rec.events('training_metrics_update').map((c) => [c.attributes?.current_iteration, c.attributes?.num_iterations, c.attributes?.interval]);
+    const metrics = rec
+      .events('training_metrics_update')
+      .map((c) => [c.attributes?.current_iteration, c.attributes?.num_iterations, c.attributes?.interval]);
     // 12 completed overall at the end = the last update: no final flush.
     assert.deepStrictEqual(metrics, [
       [5, 2, 2],
@@ -1228,7 +1232,12 @@ describe('checkpoint save (spec §10 items 41, 42, §6.5-§7)', () => {
       save_checkpoint_sync_time_max_sec: 10,
       timestamp_msec: ms(30),
     });
-    assertExact(rec.calls[8]?.attributes, { checkpoint_strategy: 'sync', current_iteration: 100, save_checkpoint_attempt_count: 1, duration_msec: 10000 });
+    assertExact(rec.calls[8]?.attributes, {
+      checkpoint_strategy: 'sync',
+      current_iteration: 100,
+      save_checkpoint_attempt_count: 1,
+      duration_msec: 10000,
+    });
     await onAppEnd();
     const recs = records();
     const start = recs.find((r) => r.name === 'checkpoint_save_sync');
@@ -1320,11 +1329,13 @@ describe('checkpoint save (spec §10 items 41, 42, §6.5-§7)', () => {
         [3, 3, 3, 96, sec(5), sec(15)],
       ],
     );
-    const timing = rec.events('sync_checkpoint_metrics_update').map((c) => [
-      c.attributes?.save_checkpoint_sync_time_total_sec,
-      c.attributes?.save_checkpoint_sync_time_min_sec,
-      c.attributes?.save_checkpoint_sync_time_max_sec,
-    ]);
+    const timing = rec
+      .events('sync_checkpoint_metrics_update')
+      .map((c) => [
+        c.attributes?.save_checkpoint_sync_time_total_sec,
+        c.attributes?.save_checkpoint_sync_time_min_sec,
+        c.attributes?.save_checkpoint_sync_time_max_sec,
+      ]);
     assert.deepStrictEqual(timing, [
       [4, 4, 4],
       [10, 4, 6],
@@ -1439,11 +1450,13 @@ describe('checkpoint save (spec §10 items 41, 42, §6.5-§7)', () => {
     onSaveCheckpointSuccess({ globalStep: 1 });
     onSaveCheckpointSuccess({ globalStep: 3 });
     assert.deepStrictEqual(recorder.state.pendingCheckpointSteps, []);
-    const successes = rec.events('save_checkpoint_success').map((c) => [
-      c.attributes?.current_iteration,
-      c.attributes?.productive_train_iterations,
-      c.attributes?.save_checkpoint_success_count,
-    ]);
+    const successes = rec
+      .events('save_checkpoint_success')
+      .map((c) => [
+        c.attributes?.current_iteration,
+        c.attributes?.productive_train_iterations,
+        c.attributes?.save_checkpoint_success_count,
+      ]);
     assert.deepStrictEqual(successes, [
       [2, 2, 1],
       [3, 3, 2],
@@ -1510,9 +1523,15 @@ describe('out-of-order calls and preconditions (spec §3, §10 item 47, W10, W17
     assert.equal(recorder.state.completedIterationsOverall, 0, 'a rejected end changes no counter');
     throwsMessage(() => onTestingEnd(), 'Expected to have one and only one span named testing_loop but found 0.');
     throwsMessage(() => onLoadCheckpointEnd(), 'Cannot stop timer since it is not active');
-    throwsMessage(() => onSaveCheckpointSuccess({ globalStep: 1 }), 'Expected to have one and only one span named checkpoint_save_sync but found 0.');
+    throwsMessage(
+      () => onSaveCheckpointSuccess({ globalStep: 1 }),
+      'Expected to have one and only one span named checkpoint_save_sync but found 0.',
+    );
     throwsMessage(() => onSaveCheckpointEnd(), 'Expected to have one and only one span named checkpoint_save_sync but found 0.');
-    throwsMessage(() => onDistributedInitEnd(), 'Expected to have one and only one span named distributed_code_initialization but found 0.');
+    throwsMessage(
+      () => onDistributedInitEnd(),
+      'Expected to have one and only one span named distributed_code_initialization but found 0.',
+    );
     throwsMessage(() => onOptimizerInitEnd(), 'Expected to have one and only one span named optimizer_initialization but found 0.');
     throwsMessage(() => onDataloaderInitEnd(), 'Expected to have one and only one span named data_loader_initialization but found 0.');
     onValidationStart();
@@ -1571,7 +1590,10 @@ describe('out-of-order calls and preconditions (spec §3, §10 item 47, W10, W17
   test('without a training config: callbacks that need it fail with the exact messages; the others work', () => {
     const { recorder } = setup({ telemetry: null });
     onAppStart();
-    throwsMessage(() => onTrainStart({ trainIterationsStart: 0 }), 'Training telemetry config must be set before starting the training loop.');
+    throwsMessage(
+      () => onTrainStart({ trainIterationsStart: 0 }),
+      'Training telemetry config must be set before starting the training loop.',
+    );
     const needed =
       'Training telemetry config must be set before the start of training. See the api for TrainingTelemetryProvider.setTrainingTelemetryConfig for more details.';
     assert.equal(onTrainingSingleIterationStart(), undefined);
@@ -1617,6 +1639,81 @@ describe('out-of-order calls and preconditions (spec §3, §10 item 47, W10, W17
     assert.equal(metrics[0]?.attributes?.num_iterations, 2);
   });
 
+  test('bad option values get clear OneLoggerErrors (never a raw TypeError) and change nothing', () => {
+    const { recorder } = setup();
+    onAppStart();
+    throwsMessage(() => onSaveCheckpointStart({ globalStep: -1 }), 'globalStep must be a non-negative integer (got -1)');
+    throwsMessage(() => onSaveCheckpointStart({ globalStep: 2.5 }), 'globalStep must be a non-negative integer (got 2.5)');
+    throwsMessage(
+      () => onSaveCheckpointStart(undefined as unknown as { globalStep: number }),
+      'globalStep must be a non-negative integer (got undefined)',
+    );
+    throwsMessage(
+      () => onSaveCheckpointSuccess(undefined as unknown as { globalStep: number }),
+      'globalStep must be a non-negative integer (got undefined)',
+    );
+    assert.equal(recorder.checkpointSaveSyncTimer.totalWindowCount, 0);
+    throwsMessage(
+      () => onTrainStart({ trainIterationsStart: 1.5 }),
+      'Invalid value for train_iterations_start in TrainingLoopAttributes object: 1.5',
+    );
+    throwsMessage(
+      () => onTrainStart({ trainIterationsStart: 0, trainSamplesStart: -1 }),
+      'trainSamplesStart must be a non-negative integer (got -1)',
+    );
+    assert.equal(recorder.activeStandardSpan('training_loop'), undefined);
+    throwsMessage(
+      () => onModelInitStart({ startTimeMsec: Number.NaN }),
+      'timestamp must be a finite number of seconds since epoch (got NaN)',
+    );
+    assert.equal(recorder.activeStandardSpan('model_initialization'), undefined);
+  });
+
+  test('W10: config functions read by an iteration end are evaluated before any state changes', () => {
+    let gbs = 32;
+    let ws = 2;
+    const rec = new RecordingExporter();
+    const provider = TrainingTelemetryProvider.instance()
+      .withBaseConfig({
+        applicationName: 'test_app',
+        sessionTag: 'test_session',
+        worldSize: () => ws,
+        telemetryConfig: { ...BASE_TELEMETRY, globalBatchSize: () => gbs, logEveryNTrainIterations: 2 },
+      })
+      .withExporter(rec)
+      .configureProvider();
+    const r = provider.recorder;
+    onAppStart();
+    onTrainStart({ trainIterationsStart: 0 });
+    onTrainingSingleIterationStart();
+    advance(1);
+    gbs = 0; // the batch-size function now answers an invalid value
+    assert.throws(() => onTrainingSingleIterationEnd(), /global_batch_size must be set to a positive value/);
+    assert.equal(r.state.completedIterationsOverall, 0, 'no iteration counted');
+    assert.equal(r.state.trainSamplesJob, 0);
+    assert.equal(r.trainIterationTimer.isActive, true, 'the window is still open');
+    gbs = 32;
+    onTrainingSingleIterationEnd();
+    assert.equal(r.state.completedIterationsOverall, 1);
+    assert.equal(r.state.trainSamplesJob, 32);
+
+    // The second iteration is due for a metrics update; a failing world-size function must not half-count it.
+    onTrainingSingleIterationStart();
+    advance(1);
+    ws = 0;
+    assert.throws(() => onTrainingSingleIterationEnd(), /worldSize/);
+    assert.equal(r.state.completedIterationsOverall, 1, 'no iteration counted');
+    assert.equal(r.state.trainSamplesJob, 32);
+    assert.equal(r.state.flopsJob, 3200);
+    assert.equal(r.trainIterationTimer.isActive, true, 'the window is still open');
+    ws = 2;
+    onTrainingSingleIterationEnd();
+    const metrics = rec.events('training_metrics_update');
+    assert.equal(metrics.length, 1, 'the due update is emitted once the iteration really ends');
+    assert.equal(metrics[0]?.attributes?.current_iteration, 1);
+    assert.equal(metrics[0]?.attributes?.num_train_samples, 64);
+  });
+
   test('W17: an explicit time of 0 ms is a time (too old), not "now"; the ±600 s window is enforced', () => {
     const { recorder } = setup();
     throwsMessage(() => onAppStart({ startTimeMsec: 0 }), 'timestamp is too old. This is meant to be the time in seconds since epoch.');
@@ -1625,7 +1722,10 @@ describe('out-of-order calls and preconditions (spec §3, §10 item 47, W10, W17
       () => onAppStart({ startTimeMsec: ms(0) / 1000 }),
       'timestamp is too old. This is meant to be the time in seconds since epoch.',
     );
-    throwsMessage(() => onAppStart({ startTimeMsec: ms(660) }), 'timestamp is in the future. This is meant to be the time in seconds since epoch.');
+    throwsMessage(
+      () => onAppStart({ startTimeMsec: ms(660) }),
+      'timestamp is in the future. This is meant to be the time in seconds since epoch.',
+    );
     at(1000);
     const span = onAppStart({ startTimeMsec: ms(1000 - 540) });
     assert.equal(span?.name, 'application');

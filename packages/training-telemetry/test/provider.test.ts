@@ -180,7 +180,9 @@ describe('singleton (spec §2.1, §10 item 17)', () => {
   });
 
   test('after configuration the core provider holds the same config and recorder', () => {
-    const p = provider().withBaseConfig({ ...BASE, telemetryConfig: TELEMETRY }).configureProvider();
+    const p = provider()
+      .withBaseConfig({ ...BASE, telemetryConfig: TELEMETRY })
+      .configureProvider();
     assert.equal(OneLoggerProvider.instance().config, p.config);
     assert.equal(OneLoggerProvider.instance().recorder, p.recorder);
     assert.equal(p.isReady, true);
@@ -308,7 +310,10 @@ describe('builder and merged configuration (spec §2.2, §2.4, §10 items 18-27)
   });
 
   test('item 25: neither base config nor overrides', () => {
-    throwsMessage(() => provider().configureProvider(), 'No configuration was provided. Please provide a base config and/or config overrides.');
+    throwsMessage(
+      () => provider().configureProvider(),
+      'No configuration was provided. Please provide a base config and/or config overrides.',
+    );
   });
 
   test('item 26: a complete config from overrides alone; unknown nested keys are rejected (strict config)', () => {
@@ -397,7 +402,10 @@ describe('builder and merged configuration (spec §2.2, §2.4, §10 items 18-27)
   test('item 29: builder methods after configureProvider are rejected with the method name', () => {
     const p = provider().withBaseConfig(BASE).configureProvider();
     throwsMessage(() => p.withBaseConfig(BASE), 'withBaseConfig can be called only before configureProvider is called.');
-    throwsMessage(() => p.withConfigOverride({ worldSize: 2 }), 'withConfigOverride can be called only before configureProvider is called.');
+    throwsMessage(
+      () => p.withConfigOverride({ worldSize: 2 }),
+      'withConfigOverride can be called only before configureProvider is called.',
+    );
     throwsMessage(() => p.withExporter(new RecordingExporter()), 'withExporter can be called only before configureProvider is called.');
     throwsMessage(
       () => p.withExportCustomization(ExportCustomizationMode.EXPORT_ALL_SPANS),
@@ -448,7 +456,14 @@ describe('export customisation (spec §2.4, §10 items 28, 30, W3)', () => {
     await onAppEnd();
     assert.deepStrictEqual(
       rec.sequence.filter((s) => s.startsWith('start') || s.startsWith('stop')),
-      ['start:application', 'start:training_loop', 'start:validation_loop', 'stop:validation_loop', 'stop:training_loop', 'stop:application'],
+      [
+        'start:application',
+        'start:training_loop',
+        'start:validation_loop',
+        'stop:validation_loop',
+        'stop:training_loop',
+        'stop:application',
+      ],
     );
   });
 
@@ -658,7 +673,10 @@ describe('setTrainingTelemetryConfig (spec §1.5, §10 items 31-34, W13)', () =>
       .withBaseConfig({ ...BASE, telemetryConfig: TELEMETRY })
       .configureProvider();
     const before = p.trainingConfig;
-    throwsMessage(() => p.setTrainingTelemetryConfig({ perfTag: 'other', globalBatchSize: 1 }), 'Training telemetry config has already been set.');
+    throwsMessage(
+      () => p.setTrainingTelemetryConfig({ perfTag: 'other', globalBatchSize: 1 }),
+      'Training telemetry config has already been set.',
+    );
     assert.equal(p.trainingConfig, before);
     assert.equal(p.trainingConfig?.perfTag, 'test_perf');
   });
@@ -671,7 +689,7 @@ describe('setTrainingTelemetryConfig (spec §1.5, §10 items 31-34, W13)', () =>
     );
     assert.equal(p.trainingConfig, undefined);
     p.setTrainingTelemetryConfig({ perfTag: 'p', globalBatchSize: 1 });
-    assert.equal(p.trainingConfig?.globalBatchSize, 1);
+    assert.equal((p.trainingConfig as TrainingTelemetryConfig | undefined)?.globalBatchSize, 1);
   });
 
   test('item 34: an error while posting the config event propagates after the config is stored (propagate strategy)', () => {
