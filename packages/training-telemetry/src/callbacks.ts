@@ -36,7 +36,10 @@ export function onAppStart(options?: StartTimeOptions): Span | undefined {
  */
 export async function onAppEnd(options?: FinishTimeOptions): Promise<void> {
   const r = activeRecorder();
-  if (r === undefined) return noteSkipped('onAppEnd');
+  if (r === undefined) {
+    noteSkipped('onAppEnd');
+    return;
+  }
   if (!telemetryRuntime.enabled) {
     // The library disabled itself (or the rank is disabled): still stop what is open and close the exporters.
     try {
@@ -65,7 +68,7 @@ export function onDistributedInitStart(options?: StartTimeOptions): Span | undef
 }
 
 export function onDistributedInitEnd(options?: FinishTimeOptions): void {
-  return guarded('onDistributedInitEnd', (r) => r.onDistributedInitEnd(options?.finishTimeMsec));
+  guarded('onDistributedInitEnd', (r) => r.onDistributedInitEnd(options?.finishTimeMsec));
 }
 
 export function onModelInitStart(options?: StartTimeOptions): Span | undefined {
@@ -73,7 +76,7 @@ export function onModelInitStart(options?: StartTimeOptions): Span | undefined {
 }
 
 export function onModelInitEnd(options?: FinishTimeOptions): void {
-  return guarded('onModelInitEnd', (r) => r.onModelInitEnd(options?.finishTimeMsec));
+  guarded('onModelInitEnd', (r) => r.onModelInitEnd(options?.finishTimeMsec));
 }
 
 export function onDataloaderInitStart(options?: StartTimeOptions): Span | undefined {
@@ -81,7 +84,7 @@ export function onDataloaderInitStart(options?: StartTimeOptions): Span | undefi
 }
 
 export function onDataloaderInitEnd(options?: FinishTimeOptions): void {
-  return guarded('onDataloaderInitEnd', (r) => r.onDataloaderInitEnd(options?.finishTimeMsec));
+  guarded('onDataloaderInitEnd', (r) => r.onDataloaderInitEnd(options?.finishTimeMsec));
 }
 
 export function onOptimizerInitStart(options?: StartTimeOptions): Span | undefined {
@@ -89,7 +92,7 @@ export function onOptimizerInitStart(options?: StartTimeOptions): Span | undefin
 }
 
 export function onOptimizerInitEnd(options?: FinishTimeOptions): void {
-  return guarded('onOptimizerInitEnd', (r) => r.onOptimizerInitEnd(options?.finishTimeMsec));
+  guarded('onOptimizerInitEnd', (r) => r.onOptimizerInitEnd(options?.finishTimeMsec));
 }
 
 export function onLoadCheckpointStart(options?: StartTimeOptions): Span | undefined {
@@ -97,7 +100,7 @@ export function onLoadCheckpointStart(options?: StartTimeOptions): Span | undefi
 }
 
 export function onLoadCheckpointEnd(options?: FinishTimeOptions): void {
-  return guarded('onLoadCheckpointEnd', (r) => r.onLoadCheckpointEnd(options?.finishTimeMsec));
+  guarded('onLoadCheckpointEnd', (r) => r.onLoadCheckpointEnd(options?.finishTimeMsec));
 }
 
 export type { TrainStartOptions };
@@ -107,7 +110,7 @@ export function onTrainStart(options: TrainStartOptions): Span | undefined {
 }
 
 export function onTrainEnd(options?: FinishTimeOptions): void {
-  return guarded('onTrainEnd', (r) => r.onTrainEnd(options?.finishTimeMsec));
+  guarded('onTrainEnd', (r) => r.onTrainEnd(options?.finishTimeMsec));
 }
 
 /** Per-iteration hot path. Returns the iteration span only when iteration spans are exported (not by default). */
@@ -124,7 +127,10 @@ export function onTrainingSingleIterationStart(options?: StartTimeOptions): Span
 /** Per-iteration hot path. */
 export function onTrainingSingleIterationEnd(options?: FinishTimeOptions): void {
   const r = activeRecorder();
-  if (r === undefined || !telemetryRuntime.enabled) return noteSkipped('onTrainingSingleIterationEnd');
+  if (r === undefined || !telemetryRuntime.enabled) {
+    noteSkipped('onTrainingSingleIterationEnd');
+    return;
+  }
   try {
     r.onTrainingSingleIterationEnd(options?.finishTimeMsec);
   } catch (e) {
@@ -137,7 +143,7 @@ export function onValidationStart(options?: StartTimeOptions): Span | undefined 
 }
 
 export function onValidationEnd(options?: FinishTimeOptions): void {
-  return guarded('onValidationEnd', (r) => r.onValidationEnd(options?.finishTimeMsec));
+  guarded('onValidationEnd', (r) => r.onValidationEnd(options?.finishTimeMsec));
 }
 
 export function onValidationSingleIterationStart(options?: StartTimeOptions): Span | undefined {
@@ -145,7 +151,7 @@ export function onValidationSingleIterationStart(options?: StartTimeOptions): Sp
 }
 
 export function onValidationSingleIterationEnd(options?: FinishTimeOptions): void {
-  return guarded('onValidationSingleIterationEnd', (r) => r.onValidationSingleIterationEnd(options?.finishTimeMsec));
+  guarded('onValidationSingleIterationEnd', (r) => r.onValidationSingleIterationEnd(options?.finishTimeMsec));
 }
 
 export function onTestingStart(options?: StartTimeOptions): Span | undefined {
@@ -153,7 +159,7 @@ export function onTestingStart(options?: StartTimeOptions): Span | undefined {
 }
 
 export function onTestingEnd(options?: FinishTimeOptions): void {
-  return guarded('onTestingEnd', (r) => r.onTestingEnd(options?.finishTimeMsec));
+  guarded('onTestingEnd', (r) => r.onTestingEnd(options?.finishTimeMsec));
 }
 
 export function onSaveCheckpointStart(options: { globalStep: number; startTimeMsec?: number }): Span | undefined {
@@ -162,11 +168,11 @@ export function onSaveCheckpointStart(options: { globalStep: number; startTimeMs
 
 /** Sync strategy: between start and end. Async strategy: whenever the background save completes. */
 export function onSaveCheckpointSuccess(options: { globalStep: number; timeMsec?: number }): void {
-  return guarded('onSaveCheckpointSuccess', (r) => r.onSaveCheckpointSuccess(options));
+  guarded('onSaveCheckpointSuccess', (r) => r.onSaveCheckpointSuccess(options));
 }
 
 export function onSaveCheckpointEnd(options?: FinishTimeOptions): void {
-  return guarded('onSaveCheckpointEnd', (r) => r.onSaveCheckpointEnd(options?.finishTimeMsec));
+  guarded('onSaveCheckpointEnd', (r) => r.onSaveCheckpointEnd(options?.finishTimeMsec));
 }
 
 /** Re-exported for option types that accept functions. */
