@@ -116,7 +116,6 @@ export class TrainingRecorder extends DefaultRecorder {
   private firstIterationEnd: TracingTimestamp | undefined;
   private lastIterationEnd: TracingTimestamp | undefined;
   private firstCheckpointSuccess: TracingTimestamp | undefined;
-  private latestCheckpointSuccess: TracingTimestamp | undefined;
   private validationIntervalStart = 0;
   private testingIntervalStart = 0;
   private lastReportedCompleted = 0;
@@ -513,7 +512,6 @@ export class TrainingRecorder extends DefaultRecorder {
     }
     const ts = timeOf(options.timeMsec);
     this.checkpointSuccessCount += 1;
-    this.latestCheckpointSuccess = ts;
     if (this.firstCheckpointSuccess === undefined) this.firstCheckpointSuccess = ts;
     // This save supersedes older attempts that never succeeded.
     for (const pending of this.snapshots.keys()) if (pending <= step) this.snapshots.delete(pending);
