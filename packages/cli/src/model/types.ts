@@ -1,0 +1,116 @@
+// The typed model shared by the CLI's commands and the HTML report. Everything here is plain JSON data;
+// `JobSummary` is also the documented `one-logger summarize --json` document (SUMMARY_SCHEMA_VERSION).
+
+export const SUMMARY_SCHEMA_VERSION = '1.0.0';
+
+/** One problem found while reading or checking input: `file:line: message`. */
+export interface Finding {
+  file: string;
+  /** 1-based line number; 0 for problems of the whole file. */
+  line: number;
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+/** A span rebuilt from start/stop/complete records. Times are epoch milliseconds. */
+export interface SpanNode {
+  id: string;
+  name: string;
+  /** From `parent_id` when present, else inferred (see `parentInferred`). */
+  parentId: string | undefined;
+  /** True when the parent was inferred from time nesting (files without `parent_id`, e.g. from the Python library). */
+  parentInferred: boolean;
+  pid: number | undefined;
+  startMs: number | undefined;
+  endMs: number | undefined;
+  durationMs: number | undefined;
+  attributes: Record<string, unknown>;
+  /** Events (incl. errors) recorded on this span, in file order. */
+  events: { name: string; timeMs: number | undefined; attributes: Record<string, unknown>; kind: 'event' | 'application_error' }[];
+  children: SpanNode[];
+}
+
+/** One `training_metrics_update` event, flattened for charts and tables. */
+export interface TrainingMetricPoint {
+  timeMs: number;
+  currentIteration: number;
+  numIterations: number;
+  avgIterationTimeSec: number | undefined;
+  minIterationTimeSec: number | undefined;
+  maxIterationTimeSec: number | undefined;
+  trainThroughputPerGpu: number | undefined;
+  trainSamples: number | undefined;
+}
+
+export interface PhaseDurations {
+  distributedInitMs: number | undefined;
+  modelInitMs: number | undefined;
+  optimizerInitMs: number | undefined;
+  dataloaderInitMs: number | undefined;
+  checkpointLoadMs: number | undefined;
+}
+
+/** The summary of one file, or of several files of one session (ranks / resumed jobs). */
+export interface JobSummary {
+  schemaVersion: string;
+  /** The files this summary covers. */
+  files: string[];
+  application: {
+    name: string | undefined;
+    sessionTag: string | undefined;
+    perfTag: string | string[] | undefined;
+    ranks: number[];
+    worldSize: number | undefined;
+    startMs: number | undefined;
+    endMs: number | undefined;
+    durationMs: number | undefined;
+    /** The application span has a stop record. */
+    endedCleanly: boolean;
+  };
+  phases: PhaseDurations;
+  training: {
+    /** Iterations / samples done by this job (or these jobs) and overall (including resumed-from progress). */
+    iterationsJob: number | undefined;
+    iterationsOverall: number | undefined;
+    samplesJob: number | undefined;
+    samplesOverall: number | undefined;
+    tokensJob: number | undefined;
+    avgIterationTimeSec: number | undefined;
+    minIterationTimeSec: number | undefined;
+    maxIterationTimeSec: number | undefined;
+    throughputPerGpuTflops: { latest: number | undefined; min: number | undefined; max: number | undefined };
+    /** From the application start to the end of the first iteration. */
+    timeToFirstIterationMs: number | undefined;
+    loops: number;
+  };
+  validation: { loops: number; iterations: number | undefined; timeMs: number };
+  testing: { loops: number; timeMs: number };
+  checkpoints: {
+    saves: number;
+    syncSaves: number;
+    asyncSaves: number;
+    successes: number;
+    saveTimeTotalMs: number;
+    saveTimeMinMs: number | undefined;
+    saveTimeMaxMs: number | undefined;
+    lastSuccessfulStep: number | undefined;
+    productiveIterations: number | undefined;
+    productiveSamples: number | undefined;
+    productiveTrainTimeSec: number | undefined;
+    /** Iterations done after the last successful checkpoint (lost if the job died now). */
+    iterationsSinceLastCheckpoint: number | undefined;
+  };
+  /** Shares of the application time (0..1); they add up to 1 when the application time is known. */
+  timeBreakdown: {
+    initialization: number;
+    training: number;
+    validation: number;
+    checkpointSaving: number;
+    other: number;
+  } | undefined;
+  errors: { spanName: string | undefined; message: string; exceptionType: string | undefined; timeMs: number | undefined }[];
+  telemetryDataErrors: { message: string; type: string | undefined; timeMs: number | undefined }[];
+  /** Non-standard JSON tokens (NaN/Infinity from the Python library) and other tolerated problems. */
+  findings: Finding[];
+  records: number;
+}
