@@ -9,8 +9,20 @@ const dir = mkdtempSync(join(os.tmpdir(), 'olbench-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const noop = () => undefined;
 
+/** Receives every call and does nothing (the counterpart of the OTel case's no-op exporter). */
+class NoopExporter {
+  initialize() {}
+  exportStart() {}
+  exportStop() {}
+  exportEvent() {}
+  exportError() {}
+  exportTelemetryDataError() {}
+  flush() {}
+  close() {}
+}
+
 function configure(buffered) {
-  const exporter = new FileExporter({ filePath: join(dir, 'bench.jsonl'), buffered });
+  const exporter = buffered === 'noop' ? new NoopExporter() : new FileExporter({ filePath: join(dir, 'bench.jsonl'), buffered });
   OneLoggerProvider.instance().configure(
     { applicationName: 'bench', sessionTag: 'bench', worldSize: 1 },
     new DefaultRecorder({ exporters: [exporter] }),
@@ -96,6 +108,7 @@ async function memoryCase() {
 const cases = {
   timedspan_file: () => timedSpanCase(false),
   timedspan_file_buffered: () => timedSpanCase(true),
+  timedspan_noop: () => timedSpanCase('noop'),
   otel_bsp_noop: otelCase,
   file_throughput: () => throughputCase(false),
   file_throughput_buffered: () => throughputCase(true),

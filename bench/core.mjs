@@ -9,6 +9,7 @@ for (const c of [
   'timedspan_file',
   'otel_bsp_noop',
   'timedspan_file_buffered',
+  'timedspan_noop',
   'file_throughput',
   'file_throughput_buffered',
   'memory_1m_spans',
@@ -26,6 +27,12 @@ writeResults('core', r, [
     r.timedspan_file_buffered.ns_per_span <= 2000,
   ],
   ['OpenTelemetry span (BSP + no-op exporter)', fmtNs(r.otel_bsp_noop.ns_per_span), 'slower', true],
+  [
+    'timedSpan + no-op exporter (like for like)',
+    fmtNs(r.timedspan_noop.ns_per_span),
+    '< OTel',
+    r.timedspan_noop.ns_per_span < r.otel_bsp_noop.ns_per_span,
+  ],
   [
     'timedSpan (per-record) faster than OTel',
     `${(r.otel_bsp_noop.ns_per_span / r.timedspan_file.ns_per_span).toFixed(2)}x`,
