@@ -2,7 +2,7 @@
 // (spec/training.md §5.2-5.3, §9.2 record 3, §10 items 7-16, §11 W7, W17, W21).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Attributes, OneLoggerError } from '@nv-one-logger/core';
+import { Attributes } from '@nv-one-logger/core';
 import {
   CheckpointSaveSpanAttributes,
   flattenCustomMetadata,
@@ -17,20 +17,13 @@ import {
 } from '../src/attributes.js';
 import { TrainingTelemetryConfig } from '../src/config.js';
 import { CheckpointStrategy, StandardTrainingJobEventName } from '../src/names.js';
+import { throwsMessage as assertOneLoggerError } from './helpers/assert-throws.js';
 
 const keysOf = (attrs: Attributes): string[] => [...attrs.map.keys()];
 
 /** Calls `create` with an untyped object (to exercise the runtime checks TypeScript would reject). */
 function createLoose<T>(create: (fields: never) => T, fields: Record<string, unknown>): T {
   return create(fields as never);
-}
-
-function assertOneLoggerError(fn: () => unknown, message: string): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof OneLoggerError, `expected a OneLoggerError, got ${String(e)}`);
-    assert.equal(e.message, message);
-    return true;
-  });
 }
 
 // Key tables of spec §5.3, in order.

@@ -3,25 +3,10 @@
 // (§11 W1, W2, W8, W9, W10, W12, W17). Deterministic clock; a real FileExporter whose every record is validated
 // against the JSON Schema, plus an in-memory exporter where the reference checks the exporter call order.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import {
-  type ErrorEvent,
-  ErrorHandlingStrategy,
-  type Event,
-  ExportCustomizationMode,
-  type Exporter,
-  FileExporter,
-  internalLogger,
-  OneLoggerError,
-  type Span,
-  setClock,
-  setIdGenerator,
-  type TelemetryDataError,
-  telemetryRuntime,
-} from '@nv-one-logger/core';
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { describe, test } from 'node:test';
+import { FileExporter, internalLogger, OneLoggerError, telemetryRuntime } from '@nv-one-logger/core';
 import { type Rec, readRecords } from '../../core/test/helpers/records.js';
 import {
   CheckpointStrategy,
@@ -51,179 +36,23 @@ import {
   onValidationSingleIterationStart,
   onValidationStart,
   TRAINING_TELEMETRY_VERSION,
-  type TrainingRecorder,
   type TrainingTelemetryConfigInput,
   TrainingTelemetryProvider,
 } from '../src/index.js';
+import { assertExact } from './helpers/assert-exact.js';
+import { throwsMessage } from './helpers/assert-throws.js';
+import { createFakeClock, ms, sec } from './helpers/fake-clock.js';
+import { summary } from './helpers/record-queries.js';
+import { RecordingExporter } from './helpers/recording-exporter.js';
+import { PID, recordedSetup, TEST_TELEMETRY } from './helpers/setup.js';
+import { useTestEnvironment } from './helpers/test-environment.js';
 
 // ------------------------------------------------------------------------------------------- helpers
 
-const PID = process.pid;
-/** Wall clock of "T0" (epoch ms) and the monotonic clock at T0 (ms, arbitrary origin). */
-const T0 = 1_700_000_000_000;
-const P0 = 42_000;
-let nowMs = 0;
-
-/** Moves the fake clock to T0 + `sec`. */
-function at(sec: number): void {
-  nowMs = Math.round(sec * 1000);
-}
-/** Advances the fake clock by `sec`. */
-function advance(sec: number): void {
-  nowMs += Math.round(sec * 1000);
-}
-/** `timestamp_msec` (epoch ms) of T0 + `sec`. */
-function ms(sec: number): number {
-  return T0 + Math.round(sec * 1000);
-}
-/** Seconds since the epoch of T0 + `sec`, as the recorder computes them. */
-function sec(s: number): number {
-  return ms(s) / 1000;
-}
-
-interface Call {
-  op: 'initialize' | 'start' | 'stop' | 'event' | 'error' | 'telemetry_data_error' | 'flush' | 'close';
-  name?: string;
-  spanName?: string;
-  spanId?: string;
-  parentId?: string | undefined;
-  attributes?: Record<string, unknown>;
-}
-
-/** An in-memory exporter logging every call (with the attributes as they were at call time). */
-class RecordingExporter implements Exporter {
-  readonly calls: Call[] = [];
-  initialize(): void {
-    this.calls.push({ op: 'initialize' });
-  }
-  exportStart(span: Span): void {
-    this.calls.push({ op: 'start', name: span.name, spanId: span.id, parentId: span.parentSpan?.id, attributes: span.attributes.toJSON() });
-  }
-  exportStop(span: Span): void {
-    this.calls.push({ op: 'stop', name: span.name, spanId: span.id, parentId: span.parentSpan?.id, attributes: span.attributes.toJSON() });
-  }
-  exportEvent(event: Event, span: Span): void {
-    this.calls.push({ op: 'event', name: event.name, spanName: span.name, spanId: span.id, attributes: event.attributes.toJSON() });
-  }
-  exportError(event: ErrorEvent, span: Span): void {
-    this.calls.push({ op: 'error', name: event.name, spanName: span.name, spanId: span.id, attributes: event.attributes.toJSON() });
-  }
-  exportTelemetryDataError(error: TelemetryDataError): void {
-    this.calls.push({ op: 'telemetry_data_error', name: error.name, attributes: error.attributes.toJSON() });
-  }
-  flush(): void {
-    this.calls.push({ op: 'flush' });
-  }
-  close(): void {
-    this.calls.push({ op: 'close' });
-  }
-  /** `op` or `op:name` per call. */
-  get sequence(): string[] {
-    return this.calls.map((c) => (c.name === undefined ? c.op : `${c.op}:${c.name}`));
-  }
-  events(name: string): Call[] {
-    return this.calls.filter((c) => c.op === 'event' && c.name === name);
-  }
-}
-
-/** deepStrictEqual plus the same key order at every level (JSON text equality). */
-function assertExact(actual: unknown, expected: unknown, message?: string): void {
-  assert.deepStrictEqual(actual, expected, message);
-  assert.equal(JSON.stringify(actual), JSON.stringify(expected), `${message ?? 'value'}: key order`);
-}
-
-/** `type:name` per record (event records by event name). */
-function summary(records: Rec[]): string[] {
-  return records.map((r) => {
-    if (r.type === 'event' || r.type === 'application_error') return `${r.type}:${r.event.name}`;
-    if (r.type === 'telemetry_data_error') return r.type;
-    return `${r.type}:${r.name}`;
-  });
-}
-
-function throwsMessage(fn: () => unknown, message: string): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof OneLoggerError, `expected a OneLoggerError, got ${String(e)}`);
-    assert.equal(e.message, message);
-    return true;
-  });
-}
-
-const BASE_TELEMETRY: TrainingTelemetryConfigInput = {
-  perfTag: 'test_perf',
-  globalBatchSize: 32,
-  flopsPerSample: 100,
-  isLogThroughputEnabled: true,
-  trainIterationsTarget: 1000,
-  trainSamplesTarget: 32000,
-  logEveryNTrainIterations: 10,
-};
-
-interface SetupOptions {
-  /** `null`: no training config at configure time. Default BASE_TELEMETRY. */
-  telemetry?: TrainingTelemetryConfigInput | null;
-  worldSize?: number;
-  exportAll?: boolean;
-  enableForCurrentRank?: boolean;
-  quiet?: boolean;
-}
-
-interface Setup {
-  file: string;
-  rec: RecordingExporter;
-  recorder: TrainingRecorder;
-  records(): Rec[];
-}
-
-let dir = '';
-let fileNo = 0;
-const savedRank = process.env.RANK;
-
-function setup(options: SetupOptions = {}): Setup {
-  const file = join(dir, `run-${++fileNo}.jsonl`);
-  const rec = new RecordingExporter();
-  const telemetry = options.telemetry === undefined ? BASE_TELEMETRY : options.telemetry;
-  const provider = TrainingTelemetryProvider.instance()
-    .withBaseConfig({
-      applicationName: 'test_app',
-      sessionTag: 'test_session',
-      worldSize: options.worldSize ?? 4,
-      ...(options.enableForCurrentRank === false ? { enableForCurrentRank: false } : {}),
-      ...(options.quiet ? { errorHandlingStrategy: ErrorHandlingStrategy.DISABLE_QUIETLY_AND_REPORT_METRIC_ERROR } : {}),
-      ...(telemetry !== null ? { telemetryConfig: telemetry } : {}),
-    })
-    .withExporter(new FileExporter({ filePath: file }))
-    .withExporter(rec);
-  if (options.exportAll) provider.withExportCustomization(ExportCustomizationMode.EXPORT_ALL_SPANS);
-  provider.configureProvider();
-  return { file, rec, recorder: provider.recorder, records: () => readRecords(file) };
-}
-
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tt-callbacks-'));
-});
-
-after(() => {
-  rmSync(dir, { recursive: true, force: true });
-  if (savedRank === undefined) delete process.env.RANK;
-  else process.env.RANK = savedRank;
-});
-
-beforeEach(() => {
-  nowMs = 0;
-  setClock({ wallMs: () => T0 + nowMs, perfMs: () => P0 + nowMs });
-  let n = 0;
-  setIdGenerator(() => `id${++n}`);
-  delete process.env.RANK;
-});
-
-afterEach(async () => {
-  const provider = TrainingTelemetryProvider.instance();
-  if (provider.isReady) await provider.recorder.close();
-  TrainingTelemetryProvider.resetForTests();
-  setClock(undefined);
-  setIdGenerator(undefined);
-});
+const clock = createFakeClock({ perfOriginMs: 42_000 });
+const { at, advance } = clock;
+const testEnv = useTestEnvironment({ clock, tmpPrefix: 'tt-callbacks-', filePrefix: 'run', isolateRank: true });
+const setup = recordedSetup(testEnv, TEST_TELEMETRY);
 
 /** Runs `n` training iterations of `durationSec` each, `gapSec` apart (clock advanced before each start). */
 function iterations(n: number, durationSec: number, gapSec = 0): void {
@@ -737,7 +566,7 @@ describe('application lifecycle (spec §10 item 36)', () => {
 
   test('custom metadata of the core config and RANK appear in the initialization event', async () => {
     process.env.RANK = '3';
-    const file = join(dir, `run-${++fileNo}.jsonl`);
+    const file = testEnv.newFile();
     TrainingTelemetryProvider.instance()
       .withBaseConfig({
         applicationName: 'test_app',
@@ -865,7 +694,7 @@ describe('training loop, iterations and metrics (spec §10 items 38, 43, 44, §6
   });
 
   test('item 43: loop start when resuming (targets as functions): tokens target, FLOPs so far; no metrics without iterations', async () => {
-    const { rec, records } = setup({ telemetry: { ...BASE_TELEMETRY, seqLength: 1024 } });
+    const { rec, records } = setup({ telemetry: { ...TEST_TELEMETRY, seqLength: 1024 } });
     onAppStart();
     at(5);
     const span = onTrainStart({
@@ -913,7 +742,7 @@ describe('training loop, iterations and metrics (spec §10 items 38, 43, 44, §6
   });
 
   test('item 44 / §6.3 worked example: G=32, F=100, W=4, start 10, 50 s iterations, N=8', async () => {
-    const { rec, records } = setup({ telemetry: { ...BASE_TELEMETRY, logEveryNTrainIterations: 8, seqLength: 32 }, worldSize: 4 });
+    const { rec, records } = setup({ telemetry: { ...TEST_TELEMETRY, logEveryNTrainIterations: 8, seqLength: 32 }, worldSize: 4 });
     onAppStart();
     at(10);
     onTrainStart({ trainIterationsStart: 10, trainSamplesStart: 0, trainIterationsTarget: () => 1000, trainSamplesTarget: () => 32000 });
@@ -997,7 +826,7 @@ describe('training loop, iterations and metrics (spec §10 items 38, 43, 44, §6
   });
 
   test('W8: with N=1 every iteration is reported, the first one included; nothing extra at loop end', () => {
-    const { rec } = setup({ telemetry: { ...BASE_TELEMETRY, logEveryNTrainIterations: 1 } });
+    const { rec } = setup({ telemetry: { ...TEST_TELEMETRY, logEveryNTrainIterations: 1 } });
     onAppStart();
     onTrainStart({ trainIterationsStart: 0 });
     iterations(3, 1);
@@ -1013,7 +842,7 @@ describe('training loop, iterations and metrics (spec §10 items 38, 43, 44, §6
   });
 
   test('W9: alignment on the global step; interval = iterations since the previous update (N=3, resume at 4)', () => {
-    const { rec } = setup({ telemetry: { ...BASE_TELEMETRY, logEveryNTrainIterations: 3 } });
+    const { rec } = setup({ telemetry: { ...TEST_TELEMETRY, logEveryNTrainIterations: 3 } });
     onAppStart();
     onTrainStart({ trainIterationsStart: 4 });
     iterations(8, 1);
@@ -1246,7 +1075,7 @@ describe('checkpoint save (spec §10 items 41, 42, §6.5-§7)', () => {
   });
 
   test('item 42: async save: only the timing event on the span; the later success is the third event of the application', async () => {
-    const { rec } = setup({ telemetry: { ...BASE_TELEMETRY, saveCheckpointStrategy: CheckpointStrategy.ASYNC } });
+    const { rec } = setup({ telemetry: { ...TEST_TELEMETRY, saveCheckpointStrategy: CheckpointStrategy.ASYNC } });
     onAppStart();
     onTrainStart({ trainIterationsStart: 0 });
     at(10);
@@ -1366,7 +1195,7 @@ describe('checkpoint save (spec §10 items 41, 42, §6.5-§7)', () => {
   });
 
   test('W2: with isSaveCheckpointEnabled false the save span is bare and success is a no-op', async () => {
-    const { rec, records, recorder } = setup({ telemetry: { ...BASE_TELEMETRY, isSaveCheckpointEnabled: false } });
+    const { rec, records, recorder } = setup({ telemetry: { ...TEST_TELEMETRY, isSaveCheckpointEnabled: false } });
     onAppStart();
     onTrainStart({ trainIterationsStart: 0 });
     at(10);
@@ -1435,7 +1264,7 @@ describe('checkpoint save (spec §10 items 41, 42, §6.5-§7)', () => {
   });
 
   test('W12: a success prunes older pending steps, so a late success of an older save is not reported after a newer one', () => {
-    const { rec, recorder } = setup({ telemetry: { ...BASE_TELEMETRY, saveCheckpointStrategy: CheckpointStrategy.ASYNC } });
+    const { rec, recorder } = setup({ telemetry: { ...TEST_TELEMETRY, saveCheckpointStrategy: CheckpointStrategy.ASYNC } });
     onAppStart();
     onTrainStart({ trainIterationsStart: 0 });
     for (const step of [1, 2, 3]) {
@@ -1572,7 +1401,7 @@ describe('out-of-order calls and preconditions (spec §3, §10 item 47, W10, W17
   });
 
   test('training loop preconditions: config, throughput targets, negative start', () => {
-    setup({ telemetry: { ...BASE_TELEMETRY, trainIterationsTarget: undefined, trainSamplesTarget: undefined } });
+    setup({ telemetry: { ...TEST_TELEMETRY, trainIterationsTarget: undefined, trainSamplesTarget: undefined } });
     onAppStart();
     throwsMessage(() => onTrainStart({ trainIterationsStart: 0 }), 'train_iterations_target is required and must be a positive integer.');
     throwsMessage(
@@ -1678,7 +1507,7 @@ describe('out-of-order calls and preconditions (spec §3, §10 item 47, W10, W17
         applicationName: 'test_app',
         sessionTag: 'test_session',
         worldSize: () => ws,
-        telemetryConfig: { ...BASE_TELEMETRY, globalBatchSize: () => gbs, logEveryNTrainIterations: 2 },
+        telemetryConfig: { ...TEST_TELEMETRY, globalBatchSize: () => gbs, logEveryNTrainIterations: 2 },
       })
       .withExporter(rec)
       .configureProvider();
@@ -1811,7 +1640,7 @@ describe('disabled rank and the quiet strategy (spec §10 item 48, §0.6)', () =
 
 describe('exported iteration spans (EXPORT_ALL_SPANS)', () => {
   test('iteration spans are materialised, returned and exported as children of the loop', async () => {
-    const { records } = setup({ exportAll: true, telemetry: { ...BASE_TELEMETRY, logEveryNTrainIterations: 2 } });
+    const { records } = setup({ exportAll: true, telemetry: { ...TEST_TELEMETRY, logEveryNTrainIterations: 2 } });
     onAppStart();
     onTrainStart({ trainIterationsStart: 0 });
     advance(1);

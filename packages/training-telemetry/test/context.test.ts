@@ -1,22 +1,9 @@
 // Context helpers: callback forms (sync and async bodies) and disposable forms around the callbacks
 // (spec/training.md §4, §10 items 49-58; DESIGN §3 "Context managers become two forms").
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import {
-  type ErrorEvent,
-  type Event,
-  type Exporter,
-  FileExporter,
-  OneLoggerError,
-  type Span,
-  setClock,
-  setIdGenerator,
-  type TelemetryDataError,
-} from '@nv-one-logger/core';
-import { type Rec, readRecords } from '../../core/test/helpers/records.js';
+import { describe, test } from 'node:test';
+import { OneLoggerError, type Span } from '@nv-one-logger/core';
+import type { Rec } from '../../core/test/helpers/records.js';
 import {
   application,
   CheckpointStrategy,
@@ -42,7 +29,6 @@ import {
   startTrainingLoop,
   startValidationIteration,
   startValidationLoop,
-  type TrainingRecorder,
   type TrainingTelemetryConfigInput,
   TrainingTelemetryProvider,
   testingLoop,
@@ -51,78 +37,21 @@ import {
   validationIteration,
   validationLoop,
 } from '../src/index.js';
+import { assertExact } from './helpers/assert-exact.js';
+import { createFakeClock, ms, sec } from './helpers/fake-clock.js';
+import { summary } from './helpers/record-queries.js';
+import { PID, recordedSetup } from './helpers/setup.js';
+import { useTestEnvironment } from './helpers/test-environment.js';
 
 // ------------------------------------------------------------------------------------------- helpers
 
-const PID = process.pid;
-const T0 = 1_700_000_000_000;
-const P0 = 3_000;
-let nowMs = 0;
-function advance(sec: number): void {
-  nowMs += Math.round(sec * 1000);
-}
-function ms(sec: number): number {
-  return T0 + Math.round(sec * 1000);
-}
-function sec(s: number): number {
-  return ms(s) / 1000;
-}
+const clock = createFakeClock({ perfOriginMs: 3_000 });
+const { advance } = clock;
+const testEnv = useTestEnvironment({ clock, tmpPrefix: 'tt-context-', filePrefix: 'ctx' });
+
 /** Lets pending promise continuations run (a real asynchronous boundary). */
 function tick(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-interface Call {
-  op: string;
-  name?: string;
-  spanId?: string;
-  parentId?: string | undefined;
-  attributes?: Record<string, unknown>;
-}
-
-class RecordingExporter implements Exporter {
-  readonly calls: Call[] = [];
-  initialize(): void {
-    this.calls.push({ op: 'initialize' });
-  }
-  exportStart(span: Span): void {
-    this.calls.push({ op: 'start', name: span.name, spanId: span.id, parentId: span.parentSpan?.id, attributes: span.attributes.toJSON() });
-  }
-  exportStop(span: Span): void {
-    this.calls.push({ op: 'stop', name: span.name, spanId: span.id, parentId: span.parentSpan?.id, attributes: span.attributes.toJSON() });
-  }
-  exportEvent(event: Event, span: Span): void {
-    this.calls.push({ op: 'event', name: event.name, spanId: span.id, attributes: event.attributes.toJSON() });
-  }
-  exportError(event: ErrorEvent, span: Span): void {
-    this.calls.push({ op: 'error', name: event.name, spanId: span.id, attributes: event.attributes.toJSON() });
-  }
-  exportTelemetryDataError(error: TelemetryDataError): void {
-    this.calls.push({ op: 'telemetry_data_error', attributes: error.attributes.toJSON() });
-  }
-  flush(): void {}
-  close(): void {
-    this.calls.push({ op: 'close' });
-  }
-  get sequence(): string[] {
-    return this.calls.map((c) => (c.name === undefined ? c.op : `${c.op}:${c.name}`));
-  }
-  events(name: string): Call[] {
-    return this.calls.filter((c) => c.op === 'event' && c.name === name);
-  }
-}
-
-function assertExact(actual: unknown, expected: unknown, message?: string): void {
-  assert.deepStrictEqual(actual, expected, message);
-  assert.equal(JSON.stringify(actual), JSON.stringify(expected), `${message ?? 'value'}: key order`);
-}
-
-function summary(records: Rec[]): string[] {
-  return records.map((r) => {
-    if (r.type === 'event' || r.type === 'application_error') return `${r.type}:${r.event.name}`;
-    if (r.type === 'telemetry_data_error') return r.type;
-    return `${r.type}:${r.name}`;
-  });
 }
 
 const TELEMETRY: TrainingTelemetryConfigInput = {
@@ -133,52 +62,8 @@ const TELEMETRY: TrainingTelemetryConfigInput = {
   logEveryNTrainIterations: 10,
 };
 
-interface Setup {
-  file: string;
-  rec: RecordingExporter;
-  recorder: TrainingRecorder;
-  records(): Rec[];
-}
-
-let dir = '';
-let fileNo = 0;
-
-function setup(options: { telemetry?: TrainingTelemetryConfigInput; enableForCurrentRank?: boolean } = {}): Setup {
-  const file = join(dir, `ctx-${++fileNo}.jsonl`);
-  const rec = new RecordingExporter();
-  const p = TrainingTelemetryProvider.instance()
-    .withBaseConfig({
-      applicationName: 'test_app',
-      sessionTag: 'test_session',
-      worldSize: 4,
-      telemetryConfig: options.telemetry ?? TELEMETRY,
-      ...(options.enableForCurrentRank === false ? { enableForCurrentRank: false } : {}),
-    })
-    .withExporter(new FileExporter({ filePath: file }))
-    .withExporter(rec)
-    .configureProvider();
-  return { file, rec, recorder: p.recorder, records: () => readRecords(file) };
-}
-
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tt-context-'));
-});
-after(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  nowMs = 0;
-  setClock({ wallMs: () => T0 + nowMs, perfMs: () => P0 + nowMs });
-  let n = 0;
-  setIdGenerator(() => `id${++n}`);
-});
-afterEach(async () => {
-  const p = TrainingTelemetryProvider.instance();
-  if (p.isReady) await p.recorder.close();
-  TrainingTelemetryProvider.resetForTests();
-  setClock(undefined);
-  setIdGenerator(undefined);
-});
+// Telemetry data errors are logged unnamed: the error-semantics tests filter them out of `sequence` by op.
+const setup = recordedSetup(testEnv, TELEMETRY, { nameTelemetryDataErrors: false });
 
 // ------------------------------------------------------------------------------------------- callback forms
 

@@ -4,12 +4,11 @@
 // validated against the JSON Schema of the records (readRecords).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ExportCustomizationMode, FileExporter, internalLogger, OneLoggerError, setClock, telemetryRuntime } from '@nv-one-logger/core';
+import { ExportCustomizationMode, FileExporter, OneLoggerError, telemetryRuntime } from '@nv-one-logger/core';
 import { type Rec, readRecords } from '../../core/test/helpers/records.js';
 import {
   application,
@@ -43,8 +42,6 @@ import {
   onValidationSingleIterationStart,
   onValidationStart,
   optimizerInit,
-  type TrainingRecorder,
-  type TrainingTelemetryConfigInput,
   TrainingTelemetryProvider,
   testingLoop,
   trainingIteration,
@@ -52,98 +49,27 @@ import {
   validationIteration,
   validationLoop,
 } from '../src/index.js';
+import { createFakeClock, secAtMs as sec, T0 } from './helpers/fake-clock.js';
+import { timedIteration } from './helpers/iterations.js';
+import { attrsOf, eventsNamed, idOf, label, summary as labels, spanRecs } from './helpers/record-queries.js';
+import { fileSetup } from './helpers/setup.js';
+import { useTestEnvironment } from './helpers/test-environment.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TT_SRC_URL = pathToFileURL(fileURLToPath(new URL('../src/index.ts', import.meta.url))).href;
 const CORE_DIST_URL = pathToFileURL(join(REPO_ROOT, 'packages/core/dist/index.js')).href;
 
-// ------------------------------------------------------------------ fake clock
+// ------------------------------------------------------------------ fake clock and setup
 
-const T0 = 1_700_000_000_000;
-let wall = T0;
-let perf = 50_000;
-
-function advance(ms: number): void {
-  wall += ms;
-  perf += ms;
-}
-
-/** Wall-clock seconds of T0 + offset (as the recorder computes them: wall ms / 1000). */
-const sec = (offsetMs: number): number => (T0 + offsetMs) / 1000;
-const now = (): number => wall - T0;
-
-// ------------------------------------------------------------------ setup
-
-let dir: string;
-let logs: Array<[string, string]>;
-
-beforeEach(() => {
-  wall = T0;
-  perf = 50_000;
-  setClock({ wallMs: () => wall, perfMs: () => perf });
-  dir = mkdtempSync(join(tmpdir(), 'tt-e2e-'));
-  logs = [];
+const clock = createFakeClock({ perfOriginMs: 50_000 });
+const { advanceMs: advance, elapsedMs: now } = clock;
+const testEnv = useTestEnvironment({ clock, tmpPrefix: 'tt-e2e-', tmpDirPer: 'test', sequentialIds: false, closeRecorder: false });
+const { setup, logs } = fileSetup(testEnv, {
+  core: { applicationName: 'e2e_app', sessionTag: 'e2e_session', worldSize: 1 },
+  telemetry: { perfTag: 'e2e_perf', globalBatchSize: 32 },
 });
-
-afterEach(() => {
-  TrainingTelemetryProvider.resetForTests();
-  setClock(undefined);
-  rmSync(dir, { recursive: true, force: true });
-});
-
-interface SetupOptions {
-  telemetry?: Partial<TrainingTelemetryConfigInput> | undefined;
-  core?: Record<string, unknown>;
-  fileName?: string;
-}
-
-interface Setup {
-  path: string;
-  recorder: TrainingRecorder;
-  exporter: FileExporter;
-  provider: TrainingTelemetryProvider;
-}
-
-function setup(options: SetupOptions = {}): Setup {
-  const path = join(dir, options.fileName ?? 'telemetry.jsonl');
-  const exporter = new FileExporter({ filePath: path });
-  const telemetry =
-    options.telemetry === undefined ? {} : { telemetryConfig: { perfTag: 'e2e_perf', globalBatchSize: 32, ...options.telemetry } };
-  const provider = TrainingTelemetryProvider.instance()
-    .withBaseConfig({ applicationName: 'e2e_app', sessionTag: 'e2e_session', worldSize: 1, ...telemetry, ...options.core })
-    .withExporter(exporter)
-    .configureProvider();
-  internalLogger.listener = (level, message) => logs.push([level, message]);
-  return { path, recorder: provider.recorder, exporter, provider };
-}
 
 // ------------------------------------------------------------------ record helpers
-
-function label(r: Rec): string {
-  if (r.type === 'event' || r.type === 'application_error') return `${r.type}:${r.event.name}`;
-  if (r.type === 'telemetry_data_error') return 'telemetry_data_error';
-  return `${r.type}:${r.name}`;
-}
-
-const labels = (recs: Rec[]): string[] => recs.map(label);
-
-function eventsNamed(recs: Rec[], name: string): Rec[] {
-  return recs.filter((r) => r.type === 'event' && r.event.name === name);
-}
-
-function attrsOf(recs: Rec[], name: string): Rec[] {
-  return eventsNamed(recs, name).map((r) => r.event.attributes);
-}
-
-function spanRecs(recs: Rec[], name: string): Rec[] {
-  return recs.filter((r) => (r.type === 'start' || r.type === 'stop' || r.type === 'complete') && r.name === name);
-}
-
-function idOf(recs: Rec[], name: string): string {
-  const r = spanRecs(recs, name)[0];
-  assert.ok(r !== undefined, `no record for span ${name}`);
-  return r.id as string;
-}
 
 function near(actual: unknown, expected: number, what = 'value'): void {
   assert.equal(typeof actual, 'number', `${what} is a number`);
@@ -153,12 +79,7 @@ function near(actual: unknown, expected: number, what = 'value'): void {
 }
 
 /** One training iteration of `ms` on the fake clock (callbacks). */
-function iteration(ms: number): number {
-  onTrainingSingleIterationStart();
-  advance(ms);
-  onTrainingSingleIterationEnd();
-  return now();
-}
+const iteration = timedIteration(clock);
 
 // ------------------------------------------------------------------ scenarios
 
@@ -613,7 +534,7 @@ describe('application end with open spans', () => {
 
 describe('two ranks in two processes', () => {
   test('RANK=0 and RANK=1 write their own {rank} files with their own rank, pid and metrics', async () => {
-    const script = join(dir, 'train.mjs');
+    const script = join(testEnv.dir, 'train.mjs');
     writeFileSync(
       script,
       `import { join } from 'node:path';
@@ -639,7 +560,7 @@ await tt.application(async () => {
     );
     const run = (rank: number): Promise<{ code: number | null; pid: number; stderr: string }> =>
       new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', script, TT_SRC_URL, CORE_DIST_URL, dir], {
+        const child = spawn(process.execPath, ['--import', 'tsx', script, TT_SRC_URL, CORE_DIST_URL, testEnv.dir], {
           cwd: REPO_ROOT,
           env: { ...process.env, RANK: String(rank), NODE_NO_WARNINGS: '1' },
           stdio: ['ignore', 'ignore', 'pipe'],
@@ -654,7 +575,7 @@ await tt.application(async () => {
     const results = await Promise.all([run(0), run(1)]);
     for (const r of results) assert.equal(r.code, 0, r.stderr);
 
-    const files = [0, 1].map((rank) => join(dir, `telemetry-${rank}.jsonl`));
+    const files = [0, 1].map((rank) => join(testEnv.dir, `telemetry-${rank}.jsonl`));
     for (const [rank, file] of files.entries()) {
       const recs = readRecords(file);
       const pid = results[rank]?.pid;
@@ -1072,7 +993,7 @@ describe('quiet error strategy', () => {
   });
 
   test('with ExportCustomizationMode.EXPORT_ALL_SPANS the open iteration span gets its auto-stop error at application end', async () => {
-    const path = join(dir, 'all.jsonl');
+    const path = join(testEnv.dir, 'all.jsonl');
     TrainingTelemetryProvider.instance()
       .withBaseConfig({
         applicationName: 'e2e_app',

@@ -1,28 +1,20 @@
 // TrainingTelemetryProvider: singleton, builder, merged configuration, export customisation, exporter
 // configuration and the lazy training config (spec/training.md §1.5, §2, §10 items 17-35, §11 W3, W13, W14, W32).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   ConfigError,
-  type ErrorEvent,
   ErrorHandlingStrategy,
-  type Event,
   ExportCustomizationMode,
-  type Exporter,
   FileExporter,
   internalLogger,
   OneLoggerError,
   OneLoggerProvider,
-  type Span,
-  setClock,
-  setIdGenerator,
-  type TelemetryDataError,
   telemetryRuntime,
 } from '@nv-one-logger/core';
-import { type Rec, readRecords } from '../../core/test/helpers/records.js';
+import { readRecords } from '../../core/test/helpers/records.js';
 import {
   DEFAULT_SPAN_BLACKLIST,
   onAppEnd,
@@ -42,117 +34,25 @@ import {
   type TrainingTelemetryConfigInput,
   TrainingTelemetryProvider,
 } from '../src/index.js';
+import { assertExact } from './helpers/assert-exact.js';
+import { throwsMessage } from './helpers/assert-throws.js';
+import { createFakeClock, ms } from './helpers/fake-clock.js';
+import { summary } from './helpers/record-queries.js';
+import { RecordingExporter } from './helpers/recording-exporter.js';
+import { TEST_BASE, TEST_TELEMETRY } from './helpers/setup.js';
+import { useTestEnvironment } from './helpers/test-environment.js';
 
 // ------------------------------------------------------------------------------------------- helpers
 
-const T0 = 1_700_000_000_000;
-const P0 = 7_000;
-let nowMs = 0;
-function at(sec: number): void {
-  nowMs = Math.round(sec * 1000);
-}
-function advance(sec: number): void {
-  nowMs += Math.round(sec * 1000);
-}
-function ms(sec: number): number {
-  return T0 + Math.round(sec * 1000);
-}
+const clock = createFakeClock({ perfOriginMs: 7_000 });
+const { at, advance } = clock;
+const testEnv = useTestEnvironment({ clock, tmpPrefix: 'tt-provider-', filePrefix: 'provider' });
+const newFile = testEnv.newFile;
 
-interface Call {
-  op: string;
-  name?: string;
-  spanId?: string;
-  attributes?: Record<string, unknown>;
-}
-
-class RecordingExporter implements Exporter {
-  readonly calls: Call[] = [];
-  constructor(readonly label = 'rec') {}
-  initialize(): void {
-    this.calls.push({ op: 'initialize' });
-  }
-  exportStart(span: Span): void {
-    this.calls.push({ op: 'start', name: span.name, spanId: span.id, attributes: span.attributes.toJSON() });
-  }
-  exportStop(span: Span): void {
-    this.calls.push({ op: 'stop', name: span.name, spanId: span.id, attributes: span.attributes.toJSON() });
-  }
-  exportEvent(event: Event, span: Span): void {
-    this.calls.push({ op: 'event', name: event.name, spanId: span.id, attributes: event.attributes.toJSON() });
-  }
-  exportError(event: ErrorEvent, span: Span): void {
-    this.calls.push({ op: 'error', name: event.name, spanId: span.id, attributes: event.attributes.toJSON() });
-  }
-  exportTelemetryDataError(error: TelemetryDataError): void {
-    this.calls.push({ op: 'telemetry_data_error', attributes: error.attributes.toJSON() });
-  }
-  flush(): void {}
-  close(): void {
-    this.calls.push({ op: 'close' });
-  }
-  get sequence(): string[] {
-    return this.calls.map((c) => (c.name === undefined ? c.op : `${c.op}:${c.name}`));
-  }
-}
-
-function assertExact(actual: unknown, expected: unknown, message?: string): void {
-  assert.deepStrictEqual(actual, expected, message);
-  assert.equal(JSON.stringify(actual), JSON.stringify(expected), `${message ?? 'value'}: key order`);
-}
-
-function summary(records: Rec[]): string[] {
-  return records.map((r) => {
-    if (r.type === 'event' || r.type === 'application_error') return `${r.type}:${r.event.name}`;
-    if (r.type === 'telemetry_data_error') return r.type;
-    return `${r.type}:${r.name}`;
-  });
-}
-
-function throwsMessage(fn: () => unknown, message: string): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof OneLoggerError, `expected a OneLoggerError, got ${String(e)}`);
-    assert.equal(e.message, message);
-    return true;
-  });
-}
-
-const BASE = { applicationName: 'test_app', sessionTag: 'test_session', worldSize: 4 } as const;
-const TELEMETRY: TrainingTelemetryConfigInput = {
-  perfTag: 'test_perf',
-  globalBatchSize: 32,
-  flopsPerSample: 100,
-  isLogThroughputEnabled: true,
-  trainIterationsTarget: 1000,
-  trainSamplesTarget: 32000,
-  logEveryNTrainIterations: 50,
-};
-
-let dir = '';
-let fileNo = 0;
-function newFile(): string {
-  return join(dir, `provider-${++fileNo}.jsonl`);
-}
+const BASE = TEST_BASE;
+const TELEMETRY: TrainingTelemetryConfigInput = { ...TEST_TELEMETRY, logEveryNTrainIterations: 50 };
 
 const provider = (): TrainingTelemetryProvider => TrainingTelemetryProvider.instance();
-
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tt-provider-'));
-});
-after(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  nowMs = 0;
-  setClock({ wallMs: () => T0 + nowMs, perfMs: () => P0 + nowMs });
-  let n = 0;
-  setIdGenerator(() => `id${++n}`);
-});
-afterEach(async () => {
-  if (provider().isReady) await provider().recorder.close();
-  TrainingTelemetryProvider.resetForTests();
-  setClock(undefined);
-  setIdGenerator(undefined);
-});
 
 // ------------------------------------------------------------------------------------------- singleton
 
@@ -294,8 +194,8 @@ describe('builder and merged configuration (spec §2.2, §2.4, §10 items 18-27)
   });
 
   test('item 24: several exporters are kept in order (duplicates allowed); zero exporters is allowed with a warning', () => {
-    const a = new RecordingExporter('a');
-    const b = new RecordingExporter('b');
+    const a = new RecordingExporter({ label: 'a' });
+    const b = new RecordingExporter({ label: 'b' });
     const p = provider().withBaseConfig(BASE).withExporter(a).withExporter(b).withExporter(a).configureProvider();
     assert.deepStrictEqual(p.recorder.exporters, [a, b, a]);
     TrainingTelemetryProvider.resetForTests();
@@ -556,7 +456,7 @@ describe('exporter configuration (spec §2.3, §10 item 35)', () => {
 
   test('a config file with the Python class name works too', async () => {
     const file = newFile();
-    const configPath = join(dir, 'exporters.json');
+    const configPath = join(testEnv.dir, 'exporters.json');
     writeFileSync(
       configPath,
       JSON.stringify({ exporters: [{ class_name: 'nv_one_logger.exporter.file_exporter.FileExporter', config: { file_path: file } }] }),

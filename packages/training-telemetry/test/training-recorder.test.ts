@@ -3,25 +3,12 @@
 // including the issue's demo program (in-process with a fake clock, and as a real child process).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  type ErrorEvent,
-  type Event,
-  ExportCustomizationMode,
-  type Exporter,
-  FileExporter,
-  MultiWindowTimer,
-  OneLoggerConfig,
-  OneLoggerError,
-  type Span,
-  setClock,
-  setIdGenerator,
-  type TelemetryDataError,
-} from '@nv-one-logger/core';
+import { ExportCustomizationMode, FileExporter, MultiWindowTimer, OneLoggerConfig, OneLoggerError } from '@nv-one-logger/core';
 import { type Rec, readRecords } from '../../core/test/helpers/records.js';
 import {
   application,
@@ -58,87 +45,19 @@ import {
   trainingIteration,
   trainingLoop,
 } from '../src/index.js';
+import { assertExact } from './helpers/assert-exact.js';
+import { createFakeClock, ms, sec } from './helpers/fake-clock.js';
+import { summary } from './helpers/record-queries.js';
+import { RecordingExporter } from './helpers/recording-exporter.js';
+import { PID, recordedSetup, TEST_BASE, TEST_TELEMETRY } from './helpers/setup.js';
+import { useTestEnvironment } from './helpers/test-environment.js';
 
 // ------------------------------------------------------------------------------------------- helpers
 
-const PID = process.pid;
-const T0 = 1_700_000_000_000;
-const P0 = 5_000_000;
-let nowMs = 0;
-function at(sec: number): void {
-  nowMs = Math.round(sec * 1000);
-}
-function advance(sec: number): void {
-  nowMs += Math.round(sec * 1000);
-}
-function nowSec(): number {
-  return nowMs / 1000;
-}
-function ms(sec: number): number {
-  return T0 + Math.round(sec * 1000);
-}
-function sec(s: number): number {
-  return ms(s) / 1000;
-}
-
-interface Call {
-  op: 'initialize' | 'start' | 'stop' | 'event' | 'error' | 'telemetry_data_error' | 'flush' | 'close';
-  name?: string;
-  spanName?: string;
-  spanId?: string;
-  parentId?: string | undefined;
-  attributes?: Record<string, unknown>;
-}
-
-class RecordingExporter implements Exporter {
-  readonly calls: Call[] = [];
-  initialize(): void {
-    this.calls.push({ op: 'initialize' });
-  }
-  exportStart(span: Span): void {
-    this.calls.push({ op: 'start', name: span.name, spanId: span.id, parentId: span.parentSpan?.id, attributes: span.attributes.toJSON() });
-  }
-  exportStop(span: Span): void {
-    this.calls.push({ op: 'stop', name: span.name, spanId: span.id, parentId: span.parentSpan?.id, attributes: span.attributes.toJSON() });
-  }
-  exportEvent(event: Event, span: Span): void {
-    this.calls.push({ op: 'event', name: event.name, spanName: span.name, spanId: span.id, attributes: event.attributes.toJSON() });
-  }
-  exportError(event: ErrorEvent, span: Span): void {
-    this.calls.push({ op: 'error', name: event.name, spanName: span.name, spanId: span.id, attributes: event.attributes.toJSON() });
-  }
-  exportTelemetryDataError(error: TelemetryDataError): void {
-    this.calls.push({ op: 'telemetry_data_error', name: error.name, attributes: error.attributes.toJSON() });
-  }
-  flush(): void {
-    this.calls.push({ op: 'flush' });
-  }
-  close(): void {
-    this.calls.push({ op: 'close' });
-  }
-  get sequence(): string[] {
-    return this.calls.map((c) => (c.name === undefined ? c.op : `${c.op}:${c.name}`));
-  }
-  events(name: string): Call[] {
-    return this.calls.filter((c) => c.op === 'event' && c.name === name);
-  }
-  count(op: Call['op'], name: string): number {
-    return this.calls.filter((c) => c.op === op && c.name === name).length;
-  }
-}
-
-function assertExact(actual: unknown, expected: unknown, message?: string): void {
-  assert.deepStrictEqual(actual, expected, message);
-  assert.equal(JSON.stringify(actual), JSON.stringify(expected), `${message ?? 'value'}: key order`);
-}
-
-function summary(records: Rec[]): string[] {
-  return records.map((r) => {
-    if (r.type === 'event' || r.type === 'application_error') return `${r.type}:${r.event.name}`;
-    if (r.type === 'telemetry_data_error') return r.type;
-    return `${r.type}:${r.name}`;
-  });
-}
+const clock = createFakeClock({ perfOriginMs: 5_000_000 });
+const { at, advance, elapsedSec: nowSec } = clock;
+const testEnv = useTestEnvironment({ clock, tmpPrefix: 'tt-recorder-', filePrefix: 'rec', isolateRank: true });
+const setup = recordedSetup(testEnv, TEST_TELEMETRY);
 
 function frequencies(names: (string | undefined)[]): Record<string, number> {
   const out: Record<string, number> = {};
@@ -146,30 +65,14 @@ function frequencies(names: (string | undefined)[]): Record<string, number> {
   return out;
 }
 
-const TELEMETRY: TrainingTelemetryConfigInput = {
-  perfTag: 'test_perf',
-  globalBatchSize: 32,
-  flopsPerSample: 100,
-  isLogThroughputEnabled: true,
-  trainIterationsTarget: 1000,
-  trainSamplesTarget: 32000,
-  logEveryNTrainIterations: 10,
-};
-
-let dir = '';
-let fileNo = 0;
-const savedRank = process.env.RANK;
-
 /** A TrainingRecorder used directly (no provider), with the default export settings of the provider. */
-function directRecorder(telemetry: TrainingTelemetryConfigInput | null = TELEMETRY): {
+function directRecorder(telemetry: TrainingTelemetryConfigInput | null = TEST_TELEMETRY): {
   recorder: TrainingRecorder;
   rec: RecordingExporter;
 } {
   const rec = new RecordingExporter();
   const config = new OneLoggerConfig({
-    applicationName: 'test_app',
-    sessionTag: 'test_session',
-    worldSize: 4,
+    ...TEST_BASE,
     ...(telemetry !== null ? { telemetryConfig: new TrainingTelemetryConfig(telemetry) } : {}),
   });
   const recorder = new TrainingRecorder({
@@ -180,56 +83,6 @@ function directRecorder(telemetry: TrainingTelemetryConfigInput | null = TELEMET
   });
   return { recorder, rec };
 }
-
-interface Setup {
-  file: string;
-  rec: RecordingExporter;
-  recorder: TrainingRecorder;
-  records(): Rec[];
-}
-
-function setup(
-  options: { telemetry?: TrainingTelemetryConfigInput; worldSize?: number; exportAll?: boolean; enableForCurrentRank?: boolean } = {},
-): Setup {
-  const file = join(dir, `rec-${++fileNo}.jsonl`);
-  const rec = new RecordingExporter();
-  const p = TrainingTelemetryProvider.instance()
-    .withBaseConfig({
-      applicationName: 'test_app',
-      sessionTag: 'test_session',
-      worldSize: options.worldSize ?? 4,
-      telemetryConfig: options.telemetry ?? TELEMETRY,
-      ...(options.enableForCurrentRank === false ? { enableForCurrentRank: false } : {}),
-    })
-    .withExporter(new FileExporter({ filePath: file }))
-    .withExporter(rec);
-  if (options.exportAll) p.withExportCustomization(ExportCustomizationMode.EXPORT_ALL_SPANS);
-  p.configureProvider();
-  return { file, rec, recorder: p.recorder, records: () => readRecords(file) };
-}
-
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tt-recorder-'));
-});
-after(() => {
-  rmSync(dir, { recursive: true, force: true });
-  if (savedRank === undefined) delete process.env.RANK;
-  else process.env.RANK = savedRank;
-});
-beforeEach(() => {
-  nowMs = 0;
-  setClock({ wallMs: () => T0 + nowMs, perfMs: () => P0 + nowMs });
-  let n = 0;
-  setIdGenerator(() => `id${++n}`);
-  delete process.env.RANK;
-});
-afterEach(async () => {
-  const p = TrainingTelemetryProvider.instance();
-  if (p.isReady) await p.recorder.close();
-  TrainingTelemetryProvider.resetForTests();
-  setClock(undefined);
-  setIdGenerator(undefined);
-});
 
 const AUTO_STOP_FRAGMENTS = [
   'Timer for span',
@@ -691,7 +544,8 @@ describe('application end, timer auto-stop and cleanup (spec §10 items 65-69, W
   ];
   for (const [name, timerKey, start] of timerBacked) {
     test(`item 65: ${name} left open: stopped at the application end with exactly one exported error event`, async () => {
-      const telemetry = name === 'checkpoint_save_async' ? { ...TELEMETRY, saveCheckpointStrategy: CheckpointStrategy.ASYNC } : TELEMETRY;
+      const telemetry =
+        name === 'checkpoint_save_async' ? { ...TEST_TELEMETRY, saveCheckpointStrategy: CheckpointStrategy.ASYNC } : TEST_TELEMETRY;
       const { rec, recorder, records } = setup({ telemetry, exportAll: true });
       onAppStart();
       advance(1);
@@ -931,7 +785,7 @@ describe('integration: a full job (spec §10 items 70, 71)', () => {
   }
 
   test('item 70: exact exporter call sequence, parents and every metric value', async () => {
-    const { rec, records } = setup({ telemetry: { ...TELEMETRY, logEveryNTrainIterations: 2, seqLength: 1024 }, worldSize: 4 });
+    const { rec, records } = setup({ telemetry: { ...TEST_TELEMETRY, logEveryNTrainIterations: 2, seqLength: 1024 }, worldSize: 4 });
     const { loopStart, iterEnds } = runJob();
     const trainEnd = nowSec() - 500;
     await onAppEnd();
@@ -1149,7 +1003,7 @@ describe('integration: a full job (spec §10 items 70, 71)', () => {
     assert.equal(rec.calls.filter((c) => c.op === 'event' && c.spanId === loopCall?.spanId).length, 6);
     assert.equal(rec.calls.filter((c) => c.op === 'event' && c.spanId === appId).length, 2);
     const appStop = rec.calls.find((c) => c.op === 'stop' && c.name === 'application');
-    assert.equal(appStop?.attributes?.duration_msec, nowMs);
+    assert.equal(appStop?.attributes?.duration_msec, clock.elapsedMs());
 
     // The file holds the same story, every record schema-valid.
     const recs = records();
@@ -1159,7 +1013,7 @@ describe('integration: a full job (spec §10 items 70, 71)', () => {
   });
 
   test('item 71: on a disabled rank the same job touches no exporter', async () => {
-    const { rec, records } = setup({ enableForCurrentRank: false, telemetry: { ...TELEMETRY, logEveryNTrainIterations: 2 } });
+    const { rec, records } = setup({ enableForCurrentRank: false, telemetry: { ...TEST_TELEMETRY, logEveryNTrainIterations: 2 } });
     runJob();
     assert.equal(await onAppEnd(), undefined);
     assert.deepStrictEqual(rec.calls, []);
@@ -1225,7 +1079,7 @@ describe("the issue's demo program", () => {
   };
 
   test('in-process with a fake clock: the exact records', async () => {
-    const file = join(dir, 'demo', 'training.jsonl');
+    const file = join(testEnv.dir, 'demo', 'training.jsonl');
     TrainingTelemetryProvider.instance()
       .withBaseConfig({ applicationName: 'demo_app', sessionTag: 'demo_session', worldSize: 8 })
       .withExporter(new FileExporter({ filePath: file }))
@@ -1502,7 +1356,7 @@ describe("the issue's demo program", () => {
   });
 
   test('as written, in a child process with the real clock: record sequence and deterministic values', () => {
-    const work = join(dir, 'child');
+    const work = join(testEnv.dir, 'child');
     mkdirSync(work, { recursive: true });
     const here = fileURLToPath(new URL('.', import.meta.url));
     const trainingSrc = pathToFileURL(join(here, '../src/index.ts')).href;

@@ -2,19 +2,16 @@
 // failure scenario and checks the documented behaviour of ours. Records go through a real FileExporter and are
 // validated against the JSON Schema (readRecords).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   ConfigError,
   ExportCustomizationMode,
   FileExporter,
   getRecorder,
-  internalLogger,
   OneLoggerError,
   Span,
-  setClock,
   telemetryRuntime,
   timedSpan,
 } from '@nv-one-logger/core';
@@ -36,100 +33,31 @@ import {
   onValidationSingleIterationStart,
   onValidationStart,
   type TrainingBaseConfigInput,
-  type TrainingRecorder,
   TrainingTelemetryConfig,
   type TrainingTelemetryConfigInput,
   TrainingTelemetryProvider,
   trainingIteration,
   trainingLoop,
 } from '../src/index.js';
+import { createFakeClock, secAtMs as sec, T0 } from './helpers/fake-clock.js';
+import { timedIteration } from './helpers/iterations.js';
+import { attrsOf, idOf, summary as labels, spanRecs } from './helpers/record-queries.js';
+import { fileSetup } from './helpers/setup.js';
+import { useTestEnvironment } from './helpers/test-environment.js';
 
-// ------------------------------------------------------------------ fake clock
+// ------------------------------------------------------------------ fake clock and setup
 
-const T0 = 1_700_000_000_000;
-let wall = T0;
-let perf = 20_000;
-
-function advance(ms: number): void {
-  wall += ms;
-  perf += ms;
-}
-const now = (): number => wall - T0;
-const sec = (offsetMs: number): number => (T0 + offsetMs) / 1000;
-
-let dir: string;
-let logs: Array<[string, string]>;
-
-beforeEach(() => {
-  wall = T0;
-  perf = 20_000;
-  setClock({ wallMs: () => wall, perfMs: () => perf });
-  dir = mkdtempSync(join(tmpdir(), 'tt-weak-'));
-  logs = [];
-});
-
-afterEach(() => {
-  TrainingTelemetryProvider.resetForTests();
-  setClock(undefined);
-  rmSync(dir, { recursive: true, force: true });
-});
-
+const clock = createFakeClock({ perfOriginMs: 20_000 });
+const { advanceMs: advance, elapsedMs: now } = clock;
+const testEnv = useTestEnvironment({ clock, tmpPrefix: 'tt-weak-', tmpDirPer: 'test', sequentialIds: false, closeRecorder: false });
 const CORE = { applicationName: 'weak_app', sessionTag: 'weak_session', worldSize: 1 } as const;
+const { setup, logs } = fileSetup(testEnv, {
+  core: CORE,
+  telemetry: { perfTag: 'weak_perf', globalBatchSize: 8 },
+});
 
-interface Setup {
-  path: string;
-  recorder: TrainingRecorder;
-  exporter: FileExporter;
-  provider: TrainingTelemetryProvider;
-}
-
-function setup(
-  options: {
-    telemetry?: Partial<TrainingTelemetryConfigInput> | undefined;
-    core?: Partial<TrainingBaseConfigInput>;
-    mode?: ExportCustomizationMode;
-    fileName?: string;
-  } = {},
-): Setup {
-  const path = join(dir, options.fileName ?? 'telemetry.jsonl');
-  const exporter = new FileExporter({ filePath: path });
-  const telemetry =
-    options.telemetry === undefined ? {} : { telemetryConfig: { perfTag: 'weak_perf', globalBatchSize: 8, ...options.telemetry } };
-  let provider = TrainingTelemetryProvider.instance()
-    .withBaseConfig({ ...CORE, ...telemetry, ...options.core })
-    .withExporter(exporter);
-  if (options.mode !== undefined) provider = provider.withExportCustomization(options.mode);
-  provider.configureProvider();
-  internalLogger.listener = (level, message) => logs.push([level, message]);
-  return { path, recorder: provider.recorder, exporter, provider };
-}
-
-function label(r: Rec): string {
-  if (r.type === 'event' || r.type === 'application_error') return `${r.type}:${r.event.name}`;
-  if (r.type === 'telemetry_data_error') return 'telemetry_data_error';
-  return `${r.type}:${r.name}`;
-}
-const labels = (recs: Rec[]): string[] => recs.map(label);
-
-function attrsOf(recs: Rec[], name: string): Rec[] {
-  return recs.filter((r) => r.type === 'event' && r.event.name === name).map((r) => r.event.attributes);
-}
-
-function spanRecs(recs: Rec[], name: string): Rec[] {
-  return recs.filter((r) => (r.type === 'start' || r.type === 'stop' || r.type === 'complete') && r.name === name);
-}
-
-function idOf(recs: Rec[], name: string): string {
-  const r = spanRecs(recs, name)[0];
-  assert.ok(r !== undefined, `no record for span ${name}`);
-  return r.id as string;
-}
-
-function iteration(ms: number): void {
-  onTrainingSingleIterationStart();
-  advance(ms);
-  onTrainingSingleIterationEnd();
-}
+/** One training iteration of `ms` on the fake clock (callbacks). */
+const iteration = timedIteration(clock);
 
 /** Throws unless `fn` throws an error whose message is exactly `message` (and returns it). */
 function throwsExactly(fn: () => unknown, message: string): Error {
@@ -153,7 +81,7 @@ describe('weaknesses of the reference, fixed', () => {
     onTrainStart({ trainIterationsStart: 0 });
     advance(60_000);
     // The save began 30 s ago; the reference started the span "now" (span 0 ms vs timer 30 s).
-    onSaveCheckpointStart({ globalStep: 5, startTimeMsec: wall - 30_000 });
+    onSaveCheckpointStart({ globalStep: 5, startTimeMsec: clock.wallMs() - 30_000 });
     onSaveCheckpointSuccess({ globalStep: 5 });
     onSaveCheckpointEnd();
     await onAppEnd();
@@ -586,12 +514,12 @@ describe('weaknesses of the reference, fixed', () => {
       if (saved === undefined) delete process.env.RANK;
       else process.env.RANK = saved;
     }
-    const recs = readRecords(join(dir, 'rank-0.jsonl'));
+    const recs = readRecords(join(testEnv.dir, 'rank-0.jsonl'));
     assert.equal(attrsOf(recs, 'one_logger_initialization')[0]?.rank, 0);
   });
 
   test('W25: withExportConfig builds nothing on a disabled rank (and needs no config first)', async () => {
-    const path = join(dir, 'from-config.jsonl');
+    const path = join(testEnv.dir, 'from-config.jsonl');
     const entry = { class_name: 'file', config: { file_path: path } };
     const disabled = TrainingTelemetryProvider.instance()
       .withExportConfig({ exporters: [entry] })
