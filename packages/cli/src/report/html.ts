@@ -19,10 +19,12 @@ export function raw(html: string): Html {
 
 /** Joins trusted fragments and escaped plain values. */
 export function join(parts: readonly (Html | string | undefined)[], sep = ''): Html {
-  return raw(parts
-    .filter((p): p is Html | string => p !== undefined)
-    .map((p) => (typeof p === 'string' ? esc(p) : p.html))
-    .join(sep));
+  return raw(
+    parts
+      .filter((p): p is Html | string => p !== undefined)
+      .map((p) => (typeof p === 'string' ? esc(p) : p.html))
+      .join(sep),
+  );
 }
 
 type AttrValue = string | number | boolean | undefined;

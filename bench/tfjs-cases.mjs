@@ -1,0 +1,231 @@
+// One TF.js benchmark case per process: `node --expose-gc bench/tfjs-cases.mjs <case>` prints one JSON line.
+//
+// fit_overhead: the same small model is fit repeatedly in one process, alternately without and with the telemetry
+//   callback (pairs, order alternating to cancel drift). "Without" passes `new tf.CustomCallback({})`, exactly the
+//   callback fit creates by default (the telemetry callback replaces it, as an instance-only callbacks list).
+//   Reported: the medians of both, the overhead of the medians, the median of the per-pair overheads, the overhead
+//   of the fastest fit of each kind, and the time spent inside the batch hooks of each callback (their synchronous
+//   part, measured in-process, so it does not depend on what else the machine is doing).
+// epoch_interleaved: one long fit whose epochs rotate between the telemetry callback and TF.js's default callback
+//   (twice, as an A/A control): adjacent epochs see the same machine load, and the A/A figure is the noise floor.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { FileExporter } from '../packages/core/dist/index.js';
+import { configFromModel, OneLoggerTfjsCallback, tfjsBaseConfig } from '../packages/tfjs/dist/index.js';
+import { onAppEnd, TrainingTelemetryProvider } from '../packages/training-telemetry/dist/index.js';
+
+tf.enableProdMode();
+const dir = mkdtempSync(join(os.tmpdir(), 'olbench-tfjs-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+
+const PAIRS = Number(process.env.BENCH_TFJS_PAIRS ?? 5);
+const BLOCKS = Number(process.env.BENCH_TFJS_BLOCKS ?? 24);
+const SAMPLES = 4096;
+const BATCH = 32;
+const EPOCHS = 2;
+const FEATURES = 32;
+const VALIDATION_SPLIT = 0.1;
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function buildModel() {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [FEATURES], units: 64, activation: 'relu' }),
+      tf.layers.dense({ units: 64, activation: 'relu' }),
+      tf.layers.dense({ units: 1 }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.sgd(0.001), loss: 'meanSquaredError' });
+  return model;
+}
+
+function configure(model, file, epochs, samples) {
+  TrainingTelemetryProvider.instance()
+    .withBaseConfig({
+      ...tfjsBaseConfig({ applicationName: 'bench-tfjs', sessionTag: 'bench' }),
+      // Throughput on (FLOPs estimated from the layers) and an update every 10 iterations: a conservative setup.
+      telemetryConfig: { ...configFromModel(model, { batchSize: BATCH, epochs, samples }), logEveryNTrainIterations: 10 },
+    })
+    .withExporter(new FileExporter({ filePath: join(dir, file) }))
+    .configureProvider();
+}
+
+/** Adds up the synchronous time spent in the batch hooks (everything up to their first await). */
+function measured(Base) {
+  return class extends Base {
+    hookMs = 0;
+    onBatchBegin(batch, logs) {
+      const t = performance.now();
+      const p = super.onBatchBegin(batch, logs);
+      this.hookMs += performance.now() - t;
+      return p;
+    }
+    onBatchEnd(batch, logs) {
+      const t = performance.now();
+      const p = super.onBatchEnd(batch, logs);
+      this.hookMs += performance.now() - t;
+      return p;
+    }
+  };
+}
+const MeasuredTelemetry = measured(OneLoggerTfjsCallback);
+const MeasuredDefault = measured(tf.CustomCallback);
+
+async function timedFit(model, xs, ys, callback) {
+  const t0 = performance.now();
+  await model.fit(xs, ys, { epochs: EPOCHS, batchSize: BATCH, validationSplit: VALIDATION_SPLIT, verbose: 0, callbacks: [callback] });
+  return { ms: performance.now() - t0, hookMs: callback.hookMs };
+}
+
+async function fitOverheadCase() {
+  const xs = tf.randomNormal([SAMPLES, FEATURES], 0, 1, 'float32', 1);
+  const ys = tf.randomNormal([SAMPLES, 1], 0, 1, 'float32', 2);
+  const model = buildModel();
+  const trainSamples = Math.floor(SAMPLES * (1 - VALIDATION_SPLIT));
+  const batchesPerFit = EPOCHS * Math.ceil(trainSamples / BATCH);
+  configure(model, 'fit.jsonl', EPOCHS * (2 * PAIRS + 2), trainSamples);
+  const telemetry = () => new MeasuredTelemetry({ callOnAppStart: false });
+  const fallback = () => new MeasuredDefault({});
+  new OneLoggerTfjsCallback(); // onAppStart
+
+  // Warm-up: JIT and kernels, both paths.
+  await timedFit(model, xs, ys, fallback());
+  await timedFit(model, xs, ys, telemetry());
+
+  const without = [];
+  const withCb = [];
+  for (let i = 0; i < PAIRS; i++) {
+    globalThis.gc?.();
+    if (i % 2 === 0) {
+      without.push(await timedFit(model, xs, ys, fallback()));
+      withCb.push(await timedFit(model, xs, ys, telemetry()));
+    } else {
+      withCb.push(await timedFit(model, xs, ys, telemetry()));
+      without.push(await timedFit(model, xs, ys, fallback()));
+    }
+  }
+  await onAppEnd();
+  const mWithout = median(without.map((r) => r.ms));
+  const mWith = median(withCb.map((r) => r.ms));
+  const minWithout = Math.min(...without.map((r) => r.ms));
+  const minWith = Math.min(...withCb.map((r) => r.ms));
+  // Hook time as a share of its own fit, per fit; the net figure is what replacing the default callback adds.
+  const hookPct = (runs) => median(runs.map((r) => (r.hookMs / r.ms) * 100));
+  return {
+    fit_ms_without: mWithout,
+    fit_ms_with: mWith,
+    overhead_pct: ((mWith - mWithout) / mWithout) * 100,
+    pair_overhead_pct: median(without.map((w, i) => ((withCb[i].ms - w.ms) / w.ms) * 100)),
+    min_overhead_pct: ((minWith - minWithout) / minWithout) * 100,
+    hook_pct_with: hookPct(withCb),
+    hook_pct_without: hookPct(without),
+    hook_net_pct: hookPct(withCb) - hookPct(without),
+    hook_us_per_batch_with: median(withCb.map((r) => (r.hookMs * 1000) / batchesPerFit)),
+    hook_us_per_batch_without: median(without.map((r) => (r.hookMs * 1000) / batchesPerFit)),
+    batch_ms: mWithout / batchesPerFit,
+    batches_per_fit: batchesPerFit,
+  };
+}
+
+/**
+ * Forwards fit's hooks to one of several callbacks, chosen per epoch, and times every epoch. onTrainBegin/End go to
+ * all of them (the telemetry callback keeps its training loop open across the fit).
+ */
+class EpochSwitch extends tf.Callback {
+  constructor(callbacks, pick) {
+    super();
+    this.callbacks = callbacks;
+    this.pick = pick;
+    this.active = callbacks[0];
+    this.times = [];
+  }
+  setParams(params) {
+    super.setParams(params);
+    for (const c of this.callbacks) c.setParams(params);
+  }
+  setModel(model) {
+    super.setModel(model);
+    for (const c of this.callbacks) c.setModel(model);
+  }
+  async onTrainBegin(logs) {
+    for (const c of this.callbacks) await c.onTrainBegin(logs);
+  }
+  async onEpochBegin(epoch, logs) {
+    this.kind = this.pick(epoch);
+    this.active = this.callbacks[this.kind];
+    this.t0 = performance.now();
+    await this.active.onEpochBegin(epoch, logs);
+  }
+  async onBatchBegin(batch, logs) {
+    await this.active.onBatchBegin(batch, logs);
+  }
+  async onBatchEnd(batch, logs) {
+    await this.active.onBatchEnd(batch, logs);
+  }
+  async onEpochEnd(epoch, logs) {
+    await this.active.onEpochEnd(epoch, logs);
+    this.times.push({ epoch, kind: this.kind, ms: performance.now() - this.t0 });
+  }
+  async onTrainEnd(logs) {
+    for (const c of this.callbacks) await c.onTrainEnd(logs);
+  }
+}
+
+// Blocks of 3 epochs; the order of (telemetry, default, default again) rotates through all 6 permutations.
+const ORDERS = [
+  [0, 1, 2],
+  [1, 2, 0],
+  [2, 0, 1],
+  [0, 2, 1],
+  [2, 1, 0],
+  [1, 0, 2],
+];
+const WARM_EPOCHS = 6;
+
+async function epochInterleavedCase() {
+  const samples = 1024; // 32 batches of 32 per epoch
+  const xs = tf.randomNormal([samples, FEATURES], 0, 1, 'float32', 1);
+  const ys = tf.randomNormal([samples, 1], 0, 1, 'float32', 2);
+  const model = buildModel();
+  const epochs = 3 * BLOCKS + WARM_EPOCHS;
+  configure(model, 'epochs.jsonl', epochs, samples);
+  const telemetry = new OneLoggerTfjsCallback();
+  const pick = (epoch) => (epoch < WARM_EPOCHS ? epoch % 3 : ORDERS[Math.floor(epoch / 3) % ORDERS.length][epoch % 3]);
+  const sw = new EpochSwitch([telemetry, new tf.CustomCallback({}), new tf.CustomCallback({})], pick);
+  await model.fit(xs, ys, { epochs, batchSize: BATCH, verbose: 0, callbacks: [sw] });
+  await onAppEnd();
+  const measuredEpochs = sw.times.filter((t) => t.epoch >= WARM_EPOCHS);
+  const withTelemetry = [];
+  const aa = [];
+  for (let b = 0; b < measuredEpochs.length; b += 3) {
+    const block = measuredEpochs.slice(b, b + 3);
+    const ms = (k) => block.find((t) => t.kind === k).ms;
+    withTelemetry.push(((ms(0) - ms(1)) / ms(1)) * 100);
+    aa.push(((ms(2) - ms(1)) / ms(1)) * 100);
+  }
+  const epochMs = (k) => median(measuredEpochs.filter((t) => t.kind === k).map((t) => t.ms));
+  return {
+    epoch_ms_without: epochMs(1),
+    epoch_ms_with: epochMs(0),
+    overhead_pct: ((epochMs(0) - epochMs(1)) / epochMs(1)) * 100,
+    aa_noise_pct: ((epochMs(2) - epochMs(1)) / epochMs(1)) * 100,
+    pair_overhead_pct: median(withTelemetry),
+    aa_pair_noise_pct: median(aa),
+    blocks: withTelemetry.length,
+  };
+}
+
+const cases = { fit_overhead: fitOverheadCase, epoch_interleaved: epochInterleavedCase };
+const name = process.argv[2];
+if (!cases[name]) {
+  console.error(`unknown case ${name}; known: ${Object.keys(cases).join(', ')}`);
+  process.exit(2);
+}
+console.log(JSON.stringify(await cases[name]()));

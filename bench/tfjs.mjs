@@ -1,0 +1,25 @@
+// TensorFlow.js integration benchmark (issue: wall-clock overhead of the telemetry callback on a fit of a small
+// model < 1 % of training time; median of several runs, with and without the callback, interleaved in one run).
+// See bench/tfjs-cases.mjs for what each case measures.
+import { fileURLToPath } from 'node:url';
+import { runCase, writeResults } from './lib.mjs';
+
+const script = fileURLToPath(new URL('./tfjs-cases.mjs', import.meta.url));
+const r = {};
+for (const c of ['fit_overhead', 'epoch_interleaved']) r[c] = runCase(script, c);
+const f = r.fit_overhead;
+const e = r.epoch_interleaved;
+const pct = (x) => `${x.toFixed(2)} %`;
+writeResults('tfjs', r, [
+  [`fit without the callback (${f.batches_per_fit} batches of 32)`, `${f.fit_ms_without.toFixed(0)} ms`, '1-3 s', true],
+  ['fit with OneLoggerTfjsCallback', `${f.fit_ms_with.toFixed(0)} ms`, 'info', true],
+  ['wall-clock overhead (medians, interleaved fits)', pct(f.overhead_pct), '< 1 %', f.overhead_pct < 1],
+  ['  median of per-pair overheads', pct(f.pair_overhead_pct), 'info', true],
+  ['  fastest fit of each kind', pct(f.min_overhead_pct), 'info', true],
+  ['wall-clock overhead (epochs interleaved in one fit)', pct(e.overhead_pct), '< 1 %', e.overhead_pct < 1],
+  ['  A/A noise floor of that method', pct(e.aa_noise_pct), 'info', true],
+  ['time in the batch hooks: telemetry callback', pct(f.hook_pct_with), 'info', true],
+  ['time in the batch hooks: TF.js default callback', pct(f.hook_pct_without), 'info', true],
+  ['  net (what the callback adds)', pct(f.hook_net_pct), '< 1 %', f.hook_net_pct < 1],
+  ['  per batch, telemetry callback', `${f.hook_us_per_batch_with.toFixed(1)} µs`, 'info', true],
+]);

@@ -1,0 +1,1 @@
+import '../../core/test/helpers/records.js';
