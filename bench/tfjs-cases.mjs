@@ -20,8 +20,8 @@ tf.enableProdMode();
 const dir = mkdtempSync(join(os.tmpdir(), 'olbench-tfjs-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
-const PAIRS = Number(process.env.BENCH_TFJS_PAIRS ?? 5);
-const BLOCKS = Number(process.env.BENCH_TFJS_BLOCKS ?? 24);
+const PAIRS = Number(process.env.BENCH_TFJS_PAIRS ?? 4);
+const BLOCKS = Number(process.env.BENCH_TFJS_BLOCKS ?? 18);
 const SAMPLES = 4096;
 const BATCH = 32;
 const EPOCHS = 2;

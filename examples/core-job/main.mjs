@@ -1,7 +1,9 @@
 // A small real batch job instrumented with @nv-one-logger/core: it generates order records, validates
 // and hashes them in concurrent shard workers, aggregates per-customer totals, and writes the result.
 // Telemetry goes to telemetry/core-job.jsonl (appended per run).
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
@@ -11,6 +13,10 @@ const RECORDS = Number(process.env.CORE_JOB_RECORDS ?? 5000);
 const SHARDS = 4;
 const BATCH = 250;
 const telemetryPath = resolve('telemetry/core-job.jsonl');
+const reportPath = resolve('telemetry/core-job-report.html');
+const cli = new URL('../../packages/cli/bin/one-logger.js', import.meta.url).pathname;
+// The exporter appends; the demo starts each run with a fresh file so its summary covers this run only.
+rmSync(telemetryPath, { force: true });
 
 OneLoggerProvider.instance().configure(
   { applicationName: 'core_job', sessionTag: `core-job-${new Date().toISOString().slice(0, 10)}`, worldSize: 1 },
@@ -85,3 +91,10 @@ const ms = (performance.now() - started).toFixed(0);
 console.log(`core-job: ${RECORDS} records, ${summary.valid} valid, ${summary.customers} customers, ${ms} ms`);
 console.log(`totals written to ${resolve('out/core-job-totals.csv')}`);
 console.log(`telemetry written to ${telemetryPath}`);
+
+// Turn the telemetry into answers: the terminal summary, then the HTML report.
+console.log('');
+const summarized = spawnSync(process.execPath, [cli, 'summarize', telemetryPath], { stdio: 'inherit' });
+const report = spawnSync(process.execPath, [cli, 'report', telemetryPath, '-o', reportPath], { stdio: 'inherit' });
+if (summarized.status !== 0 || report.status !== 0) process.exitCode = 1;
+else console.log(`HTML report written to ${reportPath}`);

@@ -20,6 +20,9 @@ export {
 } from './records/raw-record.js';
 export {
   type FindingItem,
+  type LightEventItem,
+  type LightOptions,
+  type LightSpanItem,
   type ReadItem,
   type ReadOptions,
   type ReadProgress,

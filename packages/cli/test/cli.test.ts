@@ -128,7 +128,10 @@ describe('summarize', () => {
     assert.equal(r.stdout.match(/^== /gm)?.length, 3, 'one section per file, no session spans two files');
     assert.match(r.stdout, /^Problems in the input: 0 errors, 3 warnings \(listed on stderr\)$/m);
     assert.deepEqual(
-      r.stderr.trim().split('\n').map((l) => l.split(': ').slice(0, 2).join(': ')),
+      r.stderr
+        .trim()
+        .split('\n')
+        .map((l) => l.split(': ').slice(0, 2).join(': ')),
       [`${PYTHON_FIXTURE}:4: warning`, `${PYTHON_FIXTURE}:11: warning`, `${PYTHON_FIXTURE}:13: warning`],
     );
     const two = run(['summarize', killed, copy]);

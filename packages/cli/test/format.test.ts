@@ -46,7 +46,14 @@ class Capture extends Writable {
   }
 }
 
-const progress = { file: 'big.jsonl', bytesRead: 512 * 1024 * 1024, totalBytes: 1024 * 1024 * 1024, records: 1_234_567, fileIndex: 0, fileCount: 2 };
+const progress = {
+  file: 'big.jsonl',
+  bytesRead: 512 * 1024 * 1024,
+  totalBytes: 1024 * 1024 * 1024,
+  records: 1_234_567,
+  fileIndex: 0,
+  fileCount: 2,
+};
 
 describe('progress line', () => {
   test('on a terminal: one redrawn line after a moment, cleared at the end', async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { Finding } from '../src/model/types.js';
-import { readLightSpan } from '../src/records/light-span.js';
+import { readLightEvent, readLightSpan } from '../src/records/light-record.js';
 import { LineSyntaxError, parseJsonLine, replaceNonStandardTokens } from '../src/records/parse-line.js';
 import { type ReadItem, readRecords } from '../src/records/read.js';
 
@@ -186,7 +186,7 @@ describe('readRecords', () => {
   });
 });
 
-describe('light span records (summaries skip JSON.parse for spans they do not use)', () => {
+describe('light records (summaries skip JSON.parse for records they do not look into)', () => {
   const tracked = new Set(['application']);
   const complete =
     '{"type":"complete","id":"abc","name":"training_single_iteration","parent_id":"p","attributes":{"duration_msec":5},' +
@@ -238,7 +238,34 @@ describe('light span records (summaries skip JSON.parse for spans they do not us
     const p = file('light.jsonl', `${complete}\n`);
     const plain = await readAll(p);
     assert.equal(plain.items[0]?.kind, 'record');
-    const light = await readAll(p, { lightSpansExcept: tracked });
+    const light = await readAll(p, { light: { spansExcept: tracked } });
     assert.equal(light.items[0]?.kind, 'light-span');
+  });
+
+  const update =
+    '{"type":"event","span_id":"loop","event":{"name":"training_metrics_update","attributes":{"current_iteration":9,"num_iterations":10,' +
+    '"avg_iteration_time_sec":1.5,"timestamp_msec":1700000004500}},"count":5,"pid":42}';
+
+  test('events: span id, name, pid, time and the text kept for a later parse', () => {
+    assert.deepEqual(readLightEvent(update, 5, new Set()), {
+      kind: 'light-event',
+      line: 5,
+      name: 'training_metrics_update',
+      spanId: 'loop',
+      pid: 42,
+      timeMs: 1_700_000_004_500,
+      text: update,
+    });
+    const cases = {
+      tracked: [update, new Set(['training_metrics_update'])],
+      nan: [update.replace('1.5', 'NaN'), new Set()],
+      glued: [update.slice(0, 50) + update, new Set()],
+      'time not last': [update.replace('"timestamp_msec":1700000004500}', '"timestamp_msec":1700000004500,"x":1}'), new Set()],
+      'span record': [
+        '{"type":"start","id":"a","name":"n","start_event":{"name":"span_start","attributes":{"timestamp_msec":1}},"count":1,"pid":1}',
+        new Set(),
+      ],
+    } as const;
+    for (const [what, [line, tracked]] of Object.entries(cases)) assert.equal(readLightEvent(line, 1, tracked), undefined, what);
   });
 });

@@ -369,13 +369,16 @@ describe('jobs without training telemetry and odd inputs', () => {
     assert.equal(tornSummary.training.iterationsOverall, 22, 'the rest of the file is summarized');
   });
 
-  test('the light path for unused spans gives the same summary as parsing every record', async () => {
+  test('the light path (unused spans, deferred training updates) gives the same summary as parsing every record', async () => {
     // The full job with every span exported: most records are iteration spans the summary does not look into.
     const path = join(dir, 'all-spans.jsonl');
     await writeFullJob(path, 'full_session', true);
     const parsed = await summarize([path], { spans: true });
     const light = await summarize([path]);
     assert.deepEqual(light.perFile, parsed.perFile);
+    for (const other of [PYTHON_FIXTURE, paths.killed, paths.appended, paths.rank1]) {
+      assert.deepEqual((await summarize([other])).perFile, (await summarize([other], { spans: true })).perFile, other);
+    }
     const base = await one(paths.full);
     const s = light.perFile[0] as JobSummary;
     assert.ok(s.records > base.records + 12, 'iteration spans are records');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { KeyCache } from '../src/builders/key-cache.js';
+import { internKey, KeyCache } from '../src/builders/key-cache.js';
 import { LegacyMetricsBuilder } from '../src/builders/legacy.js';
 import type { Metrics } from '../src/types.js';
 
@@ -15,6 +15,14 @@ describe('KeyCache (memoized metric keys)', () => {
     assert.equal(cache.root().child('trai').child('npass').value, undefined);
     assert.equal(cache.root().child(undefined).value, undefined);
     assert.equal(cache.root().child(2).value, undefined);
+  });
+
+  test('stored keys are interned copies with the same content', () => {
+    const built = ['tao_job_total{tao_status=', '"pass"}'].join('');
+    assert.equal(internKey(built), 'tao_job_total{tao_status="pass"}');
+    assert.equal(internKey('__proto__'), '__proto__');
+    const cache = new KeyCache<string>();
+    assert.equal(cache.store(cache.root().child('x'), built), 'tao_job_total{tao_status="pass"}');
   });
 
   test('it starts over once it holds `limit` values, still returning the value it was given', () => {

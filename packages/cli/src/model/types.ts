@@ -101,13 +101,15 @@ export interface JobSummary {
     iterationsSinceLastCheckpoint: number | undefined;
   };
   /** Shares of the application time (0..1); they add up to 1 when the application time is known. */
-  timeBreakdown: {
-    initialization: number;
-    training: number;
-    validation: number;
-    checkpointSaving: number;
-    other: number;
-  } | undefined;
+  timeBreakdown:
+    | {
+        initialization: number;
+        training: number;
+        validation: number;
+        checkpointSaving: number;
+        other: number;
+      }
+    | undefined;
   errors: { spanName: string | undefined; message: string; exceptionType: string | undefined; timeMs: number | undefined }[];
   telemetryDataErrors: { message: string; type: string | undefined; timeMs: number | undefined }[];
   /** Non-standard JSON tokens (NaN/Infinity from the Python library) and other tolerated problems. */

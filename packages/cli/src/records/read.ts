@@ -27,10 +27,10 @@ export type ReadItem = RecordItem | FindingItem | LightSpanItem | LightEventItem
 
 /** Which records may skip JSON.parse (see light-record.ts). */
 export interface LightOptions {
-  /** Span records of every span name NOT in this set come as `light-span` items. */
-  spansExcept: ReadonlySet<string>;
-  /** Event records of every event name NOT in this set come as `light-event` items. */
-  eventsExcept: ReadonlySet<string>;
+  /** Span records of every span name NOT in this set come as `light-span` items (none when absent). */
+  spansExcept?: ReadonlySet<string>;
+  /** Event records of every event name NOT in this set come as `light-event` items (none when absent). */
+  eventsExcept?: ReadonlySet<string>;
 }
 
 export interface ReadProgress {
@@ -195,7 +195,10 @@ class LineReader {
       return;
     }
     if (this.light !== undefined) {
-      const light = readLightSpan(text, this.lineNo, this.light.spansExcept) ?? readLightEvent(text, this.lineNo, this.light.eventsExcept);
+      const { spansExcept, eventsExcept } = this.light;
+      const light =
+        (spansExcept === undefined ? undefined : readLightSpan(text, this.lineNo, spansExcept)) ??
+        (eventsExcept === undefined ? undefined : readLightEvent(text, this.lineNo, eventsExcept));
       if (light !== undefined) {
         this.records++;
         this.items.push(light);

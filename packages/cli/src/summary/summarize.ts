@@ -57,8 +57,6 @@ const DEFAULT_MAX_FINDINGS = 100;
 
 /** Events the summary reads in full; the others (training updates included: only the last counts) may come light. */
 const PARSED_EVENTS: ReadonlySet<string> = new Set<string>(Object.values(EVENT).filter((e) => e !== EVENT.TRAINING_METRICS_UPDATE));
-/** A set that contains every name (no light events when the metrics series needs every update). */
-const ALL: ReadonlySet<string> = { has: () => true } as unknown as ReadonlySet<string>;
 
 export async function summarize(files: readonly string[], options: SummarizeOptions = {}): Promise<SummarizeResult> {
   const analyses: FileAnalysis[] = [];
@@ -87,7 +85,8 @@ export async function analyzeFile(file: string, options: SummarizeOptions = {}):
   const readOptions: ReadOptions = {};
   if (options.onProgress !== undefined) readOptions.onProgress = options.onProgress as (p: ReadProgress) => void;
   // Without a span tree or series, records the summary does not look into need not be parsed (light-record.ts).
-  if (tree === undefined) readOptions.light = { spansExcept: SUMMARY_SPANS, eventsExcept: series === undefined ? PARSED_EVENTS : ALL };
+  if (tree === undefined)
+    readOptions.light = series === undefined ? { spansExcept: SUMMARY_SPANS, eventsExcept: PARSED_EVENTS } : { spansExcept: SUMMARY_SPANS };
   for await (const batch of readRecordBatches(file, readOptions)) {
     for (const item of batch) {
       if (item.kind === 'finding') {

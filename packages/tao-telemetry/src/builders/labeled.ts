@@ -5,7 +5,7 @@ import { compareCodePoints, pyStr, pyTruthy } from '../python-str.js';
 import { METRIC_ATTRIBUTES, RegistryCache } from '../registry.js';
 import { AttributeType, type BuildContext, type MetricAttribute, type Metrics, type TelemetryData } from '../types.js';
 import { incrementMetric, MetricBuilder, readAttribute, timeLapsedOf } from './base.js';
-import { KeyCache, type KeyNode } from './key-cache.js';
+import { internKey, KeyCache, type KeyNode } from './key-cache.js';
 
 /** The four metric families. */
 export const LABELED_METRIC_NAMES = Object.freeze({
@@ -188,9 +188,9 @@ function jobKeysFor(slots: readonly LabelSlot[], values: ReadonlyArray<string | 
     if (v !== undefined) labels += `${labels === '' ? '' : ','}${slots[i]!.label}="${v}"`;
   }
   return {
-    total: `${LABELED_METRIC_NAMES.counter}{${labels}}`,
-    durationSum: `${LABELED_METRIC_NAMES.durationSum}{${labels}}`,
-    gpuTimeSum: `${LABELED_METRIC_NAMES.gpuTimeSum}{${labels}}`,
+    total: internKey(`${LABELED_METRIC_NAMES.counter}{${labels}}`),
+    durationSum: internKey(`${LABELED_METRIC_NAMES.durationSum}{${labels}}`),
+    gpuTimeSum: internKey(`${LABELED_METRIC_NAMES.gpuTimeSum}{${labels}}`),
   };
 }
 

@@ -1,1 +1,0 @@
-import '../../core/test/helpers/records.js';
