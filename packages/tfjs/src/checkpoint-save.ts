@@ -215,8 +215,13 @@ class SaveAttempt {
     this.info.status = 'succeeded';
     const size = checkpointSizeOf(result);
     if (size !== undefined) this.info.checkpointSize = size;
-    // checkpoint_size / checkpoint_directory cannot be passed yet: onSaveCheckpointSuccess takes only the step.
-    const report = () => onSaveCheckpointSuccess({ globalStep: this.info.globalStep });
+    const { globalStep, checkpointSize, checkpointDirectory } = this.info;
+    const report = () =>
+      onSaveCheckpointSuccess({
+        globalStep,
+        ...(checkpointSize !== undefined ? { checkpointSize } : {}),
+        ...(checkpointDirectory !== undefined ? { checkpointDirectory } : {}),
+      });
     // A background completion has no caller to receive a telemetry error: log it instead.
     if (background) quietly('onSaveCheckpointSuccess', report);
     else report();

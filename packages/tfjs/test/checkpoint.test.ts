@@ -139,7 +139,11 @@ describe('sync checkpoints', () => {
     const recs = env.records();
     const save = spansNamed(recs, 'checkpoint_save_sync')[0] as Rec;
     assert.equal(save.attributes.current_iteration, 14);
-    assert.equal((eventsNamed(recs, 'save_checkpoint_success')[0] as Rec).span_id, save.id);
+    const success = eventsNamed(recs, 'save_checkpoint_success')[0] as Rec;
+    assert.equal(success.span_id, save.id);
+    // The two keys the Python library defines but never fills.
+    assert.equal(success.event.attributes.checkpoint_size, handler.lastSave?.checkpointSize);
+    assert.equal(success.event.attributes.checkpoint_directory, dir);
     assert.equal(spansNamed(recs, 'checkpoint_load').length, 1);
   });
 

@@ -1,6 +1,6 @@
 import { handleTelemetryFailure, noteSkipped, type Span, telemetryRuntime, type ValueOrFn } from '@nv-one-logger/core';
 import { activeRecorder } from './active-recorder.js';
-import type { TrainingRecorder, TrainStartOptions } from './training-recorder.js';
+import type { SaveCheckpointSuccessOptions, TrainingRecorder, TrainStartOptions } from './training-recorder.js';
 
 // Every callback is guarded the same way: skipped (undefined) when the library is not configured or disabled on
 // this rank; an error inside goes through the error-handling strategy (re-thrown, or swallowed and the library
@@ -167,7 +167,7 @@ export function onSaveCheckpointStart(options: { globalStep: number; startTimeMs
 }
 
 /** Sync strategy: between start and end. Async strategy: whenever the background save completes. */
-export function onSaveCheckpointSuccess(options: { globalStep: number; timeMsec?: number }): void {
+export function onSaveCheckpointSuccess(options: SaveCheckpointSuccessOptions): void {
   guarded('onSaveCheckpointSuccess', (r) => r.onSaveCheckpointSuccess(options));
 }
 

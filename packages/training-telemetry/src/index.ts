@@ -7,5 +7,5 @@ export * from './context.js';
 export * from './names.js';
 export type { TrainingBaseConfigInput, TrainingConfigOverride } from './provider.js';
 export { TrainingTelemetryProvider } from './provider.js';
-export type { TrainingRecorderOptions, TrainStartOptions } from './training-recorder.js';
+export type { SaveCheckpointSuccessOptions, TrainingRecorderOptions, TrainStartOptions } from './training-recorder.js';
 export { TRAINING_TELEMETRY_VERSION, TrainingRecorder } from './training-recorder.js';

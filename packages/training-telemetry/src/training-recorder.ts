@@ -59,6 +59,16 @@ export interface TrainStartOptions {
   startTimeMsec?: number;
 }
 
+export interface SaveCheckpointSuccessOptions {
+  globalStep: number;
+  /** Epoch milliseconds; default now. */
+  timeMsec?: number;
+  /** Bytes written (reported as `checkpoint_size`; the Python library never fills it). */
+  checkpointSize?: number;
+  /** Where the checkpoint was written (reported as `checkpoint_directory`). */
+  checkpointDirectory?: string;
+}
+
 /** Work done up to a checkpoint save start, reported when that save succeeds. */
 interface ProductivitySnapshot {
   iterations: number;
@@ -496,7 +506,7 @@ export class TrainingRecorder extends DefaultRecorder {
    * Reports a successful save: on the sync save span, or (async strategy) on the application span, at any
    * later time. A success for a step with no pending save start is skipped with a warning (W12).
    */
-  onSaveCheckpointSuccess(options: { globalStep: number; timeMsec?: number }): void {
+  onSaveCheckpointSuccess(options: SaveCheckpointSuccessOptions): void {
     const cfg = this.trainingConfig;
     if (cfg === undefined) throw new OneLoggerError(CONFIG_NEEDED_FOR_TRAINING);
     const step = requireNonNegativeInt('globalStep', options?.globalStep);
@@ -526,6 +536,8 @@ export class TrainingRecorder extends DefaultRecorder {
       productiveTrainIterationsSec: snapshot.trainSec,
       productiveValidationIterationsSec: snapshot.validationSec,
       ...(snapshot.tflops !== undefined ? { productiveTrainTflops: snapshot.tflops } : {}),
+      ...(options.checkpointSize !== undefined ? { checkpointSize: options.checkpointSize } : {}),
+      ...(options.checkpointDirectory !== undefined ? { checkpointDirectory: options.checkpointDirectory } : {}),
       ...(this.loopStartTime !== undefined ? { trainingStartTimestampSec: this.loopStartTime.secondsSinceEpoch } : {}),
     });
     this.recordEvent(target, new Event(EVENT.SAVE_CHECKPOINT_SUCCESS, ts, attributes));
