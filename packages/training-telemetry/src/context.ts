@@ -1,4 +1,4 @@
-import type { Span } from '@nv-one-logger/core';
+import { isThenable, type Span } from '@nv-one-logger/core';
 import { activeRecorder } from './active-recorder.js';
 import {
   onAppEnd,
@@ -35,12 +35,6 @@ import type { TrainStartOptions } from './training-recorder.js';
 // If `start` throws (propagate strategy), `fn` does not run and `end` is not called.
 
 type Body<T> = (span: Span | undefined) => T;
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function'
-  );
-}
 
 function endAfterError(end: () => void): void {
   try {

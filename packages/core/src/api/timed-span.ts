@@ -1,6 +1,7 @@
 import type { AttributesInput } from '../core/attributes.js';
 import { OneLoggerError } from '../core/errors.js';
 import type { Span } from '../core/span.js';
+import { isThenable } from '../internal/utils.js';
 import { OneLoggerProvider } from './provider.js';
 import type { Recorder } from './recorder.js';
 
@@ -16,12 +17,6 @@ export function getRecorder(): Recorder {
 export interface TimedSpanOptions {
   spanAttributes?: AttributesInput;
   startEventAttributes?: AttributesInput;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 /** Records the body's error and stops the span without ever replacing the body's own error. */

@@ -110,3 +110,10 @@ function copyIdentity(target: Function, source: Function): void {
   Object.defineProperty(target, 'name', { value: source.name, configurable: true });
   Object.defineProperty(target, 'length', { value: source.length, configurable: true });
 }
+
+/** True for promises and other thenables (a callback that may be sync or async returned one). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function'
+  );
+}
