@@ -1,0 +1,46 @@
+import type { Attributes as OneLoggerAttributes } from '@nv-one-logger/core';
+import type { AttributeValue, Attributes } from '@opentelemetry/api';
+
+/** OTel attributes of a one-logger attribute collection (`undefined` when empty: the reference passes none). */
+export function otelAttributes(attributes: OneLoggerAttributes | undefined): Attributes | undefined {
+  if (attributes === undefined || attributes.size === 0) return undefined;
+  const out: Attributes = {};
+  // One-logger values are already OTel-native: strings, finite numbers, booleans, homogeneous arrays.
+  for (const [key, value] of attributes) out[key] = value as AttributeValue;
+  return out;
+}
+
+/**
+ * OTel attributes of an attribute object read from JSONL (possibly written by another implementation): native
+ * values are kept; anything else (null, objects, mixed arrays) becomes its JSON text, so nothing is lost.
+ */
+export function otelAttributesFromJson(attributes: Readonly<Record<string, unknown>> | undefined): Attributes | undefined {
+  if (attributes === undefined) return undefined;
+  const out: Attributes = {};
+  let any = false;
+  for (const [key, value] of Object.entries(attributes)) {
+    out[key] = isNative(value) ? (value as AttributeValue) : stringify(value);
+    any = true;
+  }
+  return any ? out : undefined;
+}
+
+function isNative(value: unknown): boolean {
+  const t = typeof value;
+  if (t === 'string' || t === 'boolean') return true;
+  if (t === 'number') return Number.isFinite(value);
+  if (!Array.isArray(value)) return false;
+  if (value.length === 0) return true;
+  const first = typeof value[0];
+  if (first !== 'string' && first !== 'number' && first !== 'boolean') return false;
+  return value.every((v) => typeof v === first && (first !== 'number' || Number.isFinite(v)));
+}
+
+function stringify(value: unknown): string {
+  if (typeof value === 'number') return String(value); // NaN / Infinity from Python-written files
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

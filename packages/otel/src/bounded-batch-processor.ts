@@ -1,0 +1,228 @@
+import { context } from '@opentelemetry/api';
+import { type ExportResult, ExportResultCode, suppressTracing } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { DropReport } from './options.js';
+
+export interface BatchSettings {
+  readonly maxQueueSize: number;
+  readonly maxExportBatchSize: number;
+  readonly scheduledDelayMillis: number;
+  /** Time allowed for one batch, retries included. */
+  readonly timeoutMillis: number;
+  /** Upper bound of `forceFlush()` and `shutdown()`. */
+  readonly shutdownTimeoutMillis: number;
+}
+
+/** Counters of one exporter's pipeline (spans, not requests, unless named otherwise). */
+export interface ExportStats {
+  /** Spans accepted into the queue. */
+  enqueued: number;
+  /** Spans the backend confirmed. */
+  exported: number;
+  /** Spans lost: queue full, export failed after retries, or not confirmed within the shutdown bound. */
+  dropped: number;
+  /** Export calls that failed (after the transport's own retries). */
+  failedExports: number;
+  /** Export calls repeated by this processor (5xx answers the OTLP transport does not retry itself). */
+  retries: number;
+}
+
+const RETRY_INITIAL_MS = 500;
+const RETRY_MAX_MS = 5000;
+
+/** Deferred-resolution helper: resolves `true` when `work` settles, `false` when `ms` pass first. */
+function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    // The bound must not be what keeps a finished job alive.
+    timer.unref();
+    work.then(
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+    );
+  });
+}
+
+/**
+ * A span processor for a job that must never wait on telemetry: a bounded queue (overflow is dropped and
+ * counted, never blocking), batches sent one at a time off the caller's path, retries with backoff for
+ * 5xx answers, and `forceFlush`/`shutdown` that return within a fixed bound however dead the backend is.
+ * Unlike the SDK's BatchSpanProcessor it reports every loss through `onDrop` and exposes its counters.
+ */
+export class BoundedBatchSpanProcessor implements SpanProcessor {
+  readonly stats: ExportStats = { enqueued: 0, exported: 0, dropped: 0, failedExports: 0, retries: 0 };
+  private queue: ReadableSpan[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private draining: Promise<void> | undefined;
+  private drainScheduled = false;
+  private inFlight = 0;
+  /** Bumped when a shutdown gives up on the in-flight batch, so its late outcome is not counted twice. */
+  private generation = 0;
+  private state: 'open' | 'shutting_down' | 'shut_down' = 'open';
+  private shutdownPromise: Promise<void> | undefined;
+
+  constructor(
+    private readonly exporter: SpanExporter,
+    private readonly settings: BatchSettings,
+    private readonly onDrop: (report: DropReport) => void,
+  ) {}
+
+  onStart(): void {}
+
+  /** Spans waiting to be sent. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Sends what is queued now (unbounded); for producers that can wait, such as a replay of old files. */
+  async sendQueued(): Promise<void> {
+    await this.drain();
+  }
+
+  onEnd(span: ReadableSpan): void {
+    if (this.state === 'shut_down') {
+      this.drop(1, 'closed');
+      return;
+    }
+    if (this.queue.length >= this.settings.maxQueueSize) {
+      this.drop(1, 'queue_full');
+      return;
+    }
+    this.queue.push(span);
+    this.stats.enqueued++;
+    if (this.queue.length >= this.settings.maxExportBatchSize) this.scheduleDrain();
+    else if (this.timer === undefined && this.draining === undefined) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.drain();
+      }, this.settings.scheduledDelayMillis);
+      this.timer.unref();
+    }
+  }
+
+  /** Sends everything queued now; returns within `shutdownTimeoutMillis` (unsent spans stay queued). */
+  async forceFlush(): Promise<void> {
+    if (this.queue.length === 0 && this.draining === undefined) return;
+    await within(this.drain(), this.settings.shutdownTimeoutMillis);
+  }
+
+  /** Sends what is queued, then releases the exporter; everything unconfirmed at the bound is counted as dropped. */
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= this.shutdownOnce();
+    return this.shutdownPromise;
+  }
+
+  private async shutdownOnce(): Promise<void> {
+    this.state = 'shutting_down';
+    const started = Date.now();
+    const done = this.queue.length === 0 && this.draining === undefined ? true : await within(this.drain(), this.settings.shutdownTimeoutMillis);
+    if (!done) {
+      this.generation++;
+      const lost = this.queue.length + this.inFlight;
+      this.queue = [];
+      this.inFlight = 0;
+      if (lost > 0) this.drop(lost, 'shutdown_timeout');
+    }
+    this.state = 'shut_down';
+    this.clearTimer();
+    const remaining = Math.max(1, this.settings.shutdownTimeoutMillis - (Date.now() - started));
+    await within(
+      Promise.resolve().then(() => this.exporter.shutdown()),
+      remaining,
+    );
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled || this.draining !== undefined) return;
+    this.drainScheduled = true;
+    // Not synchronously: the span was ended on the job's path.
+    setImmediate(() => {
+      this.drainScheduled = false;
+      void this.drain();
+    });
+  }
+
+  /** Exports batches until the queue is empty; concurrent callers share one loop. */
+  private drain(): Promise<void> {
+    this.clearTimer();
+    this.draining ??= this.drainLoop().finally(() => {
+      this.draining = undefined;
+      // Spans that arrived during the last batch wait for the next timer or batch-size trigger.
+      if (this.queue.length > 0 && this.state === 'open') this.scheduleDrain();
+    });
+    return this.draining;
+  }
+
+  private async drainLoop(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.settings.maxExportBatchSize);
+      const generation = this.generation;
+      this.inFlight = batch.length;
+      const error = await this.exportWithRetry(batch);
+      if (generation !== this.generation) return; // given up by shutdown; already counted
+      this.inFlight = 0;
+      if (error === undefined) this.stats.exported += batch.length;
+      else {
+        this.stats.failedExports++;
+        this.drop(batch.length, 'export_failed', error);
+      }
+    }
+  }
+
+  /** `undefined` on success, else the last error's text. */
+  private async exportWithRetry(batch: ReadableSpan[]): Promise<string | undefined> {
+    const deadline = Date.now() + this.settings.timeoutMillis;
+    let backoff = RETRY_INITIAL_MS;
+    for (;;) {
+      const result = await this.exportOnce(batch);
+      if (result.code === ExportResultCode.SUCCESS) return undefined;
+      const status = (result.error as { code?: unknown } | undefined)?.code;
+      const text = describeFailure(result.error, status);
+      // The OTLP transport already retries 429/502/503/504 and network errors; other 5xx are retried here.
+      const retryable = typeof status === 'number' && status >= 500 && status <= 599 && status !== 502 && status !== 503 && status !== 504;
+      const wait = backoff * (0.8 + Math.random() * 0.4);
+      if (!retryable || Date.now() + wait >= deadline || this.state === 'shut_down') return text;
+      this.stats.retries++;
+      await new Promise((r) => setTimeout(r, wait));
+      backoff = Math.min(backoff * 2, RETRY_MAX_MS);
+    }
+  }
+
+  private exportOnce(batch: ReadableSpan[]): Promise<ExportResult> {
+    return new Promise((resolve) => {
+      try {
+        // Suppressed so an instrumented HTTP client does not trace the exporter's own requests.
+        context.with(suppressTracing(context.active()), () => this.exporter.export(batch, resolve));
+      } catch (e) {
+        resolve({ code: ExportResultCode.FAILED, error: e instanceof Error ? e : new Error(String(e)) });
+      }
+    });
+  }
+
+  private drop(count: number, reason: DropReport['reason'], detail?: string): void {
+    this.stats.dropped += count;
+    try {
+      this.onDrop({ count, total: this.stats.dropped, reason, ...(detail === undefined ? {} : { detail }) });
+    } catch {
+      // A drop handler must not turn a lost span into a crashed job.
+    }
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+}
+
+function describeFailure(error: Error | undefined, status: unknown): string {
+  const message = error?.message || 'export failed';
+  return typeof status === 'number' && !message.includes(String(status)) ? `${message} (HTTP ${status})` : message;
+}
