@@ -1,5 +1,5 @@
 import type { Attributes as OneLoggerAttributes } from '@nv-one-logger/core';
-import type { AttributeValue, Attributes } from '@opentelemetry/api';
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
 
 /** OTel attributes of a one-logger attribute collection (`undefined` when empty: the reference passes none). */
 export function otelAttributes(attributes: OneLoggerAttributes | undefined): Attributes | undefined {
@@ -12,13 +12,15 @@ export function otelAttributes(attributes: OneLoggerAttributes | undefined): Att
 
 /**
  * OTel attributes of an attribute object read from JSONL (possibly written by another implementation): native
- * values are kept; anything else (null, objects, mixed arrays) becomes its JSON text, so nothing is lost.
+ * values are kept; objects and mixed arrays become their JSON text; nulls are left out.
  */
 export function otelAttributesFromJson(attributes: Readonly<Record<string, unknown>> | undefined): Attributes | undefined {
   if (attributes === undefined) return undefined;
   const out: Attributes = {};
   let any = false;
   for (const [key, value] of Object.entries(attributes)) {
+    // JSON null (also what a reader makes of Python's NaN tokens) has no OTel form: the attribute is left out.
+    if (value === null || value === undefined) continue;
     out[key] = isNative(value) ? (value as AttributeValue) : stringify(value);
     any = true;
   }

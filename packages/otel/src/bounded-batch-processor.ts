@@ -121,7 +121,8 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
   private async shutdownOnce(): Promise<void> {
     this.state = 'shutting_down';
     const started = Date.now();
-    const done = this.queue.length === 0 && this.draining === undefined ? true : await within(this.drain(), this.settings.shutdownTimeoutMillis);
+    const done =
+      this.queue.length === 0 && this.draining === undefined ? true : await within(this.drain(), this.settings.shutdownTimeoutMillis);
     if (!done) {
       this.generation++;
       const lost = this.queue.length + this.inFlight;

@@ -7,8 +7,8 @@ import {
   messageOf,
   parseFactoryConfig,
 } from '@nv-one-logger/core';
-import { OTelExporter } from './otel-exporter.js';
 import type { OTelExporterOptions } from './options.js';
+import { OTelExporter } from './otel-exporter.js';
 
 function objectOption(rule: string, accepts: (value: object) => boolean): ConfigOption<Record<string, unknown>, false> {
   return {

@@ -99,7 +99,11 @@ export function resolveOptions(options: OTelExporterOptions = {}, env: Env = pro
   }
   const spanExporter = options.spanExporter;
   if (spanExporter !== undefined && (typeof spanExporter !== 'object' || typeof spanExporter?.export !== 'function')) {
-    throw new ConfigError(`${FIELD}.spanExporter`, spanExporter, 'must be an OpenTelemetry SpanExporter (an object with export() and shutdown())');
+    throw new ConfigError(
+      `${FIELD}.spanExporter`,
+      spanExporter,
+      'must be an OpenTelemetry SpanExporter (an object with export() and shutdown())',
+    );
   }
   const queue = positiveInteger('maxQueueSize', options.maxQueueSize, 2048);
   const batch = positiveInteger('maxExportBatchSize', options.maxExportBatchSize, 512);
@@ -176,11 +180,19 @@ function checkUrl(field: string, value: unknown, appendPathWhenMissing: boolean)
     throw new ConfigError(field, value, 'must be an http:// or https:// URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(field, value, 'must be an http:// or https:// URL (OTLP/gRPC is not supported; use port 4318 with http/protobuf)');
+    throw new ConfigError(
+      field,
+      value,
+      'must be an http:// or https:// URL (OTLP/gRPC is not supported; use port 4318 with http/protobuf)',
+    );
   }
   if (url.username !== '' || url.password !== '') {
     // Credentials in URLs end up in logs; headers are the place for them.
-    throw new ConfigError(field, `${url.protocol}//<redacted>@${url.host}${url.pathname}`, 'must not contain credentials; pass them in headers');
+    throw new ConfigError(
+      field,
+      `${url.protocol}//<redacted>@${url.host}${url.pathname}`,
+      'must not contain credentials; pass them in headers',
+    );
   }
   if (appendPathWhenMissing && (url.pathname === '' || url.pathname === '/')) url.pathname = '/v1/traces';
   return url.toString();
@@ -189,18 +201,21 @@ function checkUrl(field: string, value: unknown, appendPathWhenMissing: boolean)
 function resolveProtocol(protocol: unknown, env: Env): OtlpProtocol {
   const allowed: readonly string[] = Object.values(OtlpProtocol);
   if (protocol !== undefined) {
-    if (!allowed.includes(protocol as string)) throw new ConfigError(`${FIELD}.protocol`, protocol, 'must be "http/protobuf" or "http/json"');
+    if (!allowed.includes(protocol as string))
+      throw new ConfigError(`${FIELD}.protocol`, protocol, 'must be "http/protobuf" or "http/json"');
     return protocol as OtlpProtocol;
   }
   const found = fromEnv(env, 'PROTOCOL');
   if (found === undefined) return OtlpProtocol.HTTP_PROTOBUF;
-  if (!allowed.includes(found.value)) throw new ConfigError(found.variable, found.value, 'must be "http/protobuf" or "http/json" (grpc is not supported)');
+  if (!allowed.includes(found.value))
+    throw new ConfigError(found.variable, found.value, 'must be "http/protobuf" or "http/json" (grpc is not supported)');
   return found.value as OtlpProtocol;
 }
 
 function resolveCompression(compression: unknown, env: Env): 'gzip' | 'none' {
   if (compression !== undefined) {
-    if (compression !== 'gzip' && compression !== 'none') throw new ConfigError(`${FIELD}.compression`, compression, 'must be "gzip" or "none"');
+    if (compression !== 'gzip' && compression !== 'none')
+      throw new ConfigError(`${FIELD}.compression`, compression, 'must be "gzip" or "none"');
     return compression;
   }
   const found = fromEnv(env, 'COMPRESSION');
@@ -239,7 +254,11 @@ function headersFromEnv(env: Env): Record<string, string> {
       const eq = part.indexOf('=');
       const name = eq > 0 ? part.slice(0, eq).trim() : '';
       if (!HEADER_NAME.test(name)) {
-        throw new ConfigError(variable, `entry ${JSON.stringify(name || part.trim().slice(0, 40))}`, 'must be a comma-separated list of name=value pairs');
+        throw new ConfigError(
+          variable,
+          `entry ${JSON.stringify(name || part.trim().slice(0, 40))}`,
+          'must be a comma-separated list of name=value pairs',
+        );
       }
       let value: string;
       try {

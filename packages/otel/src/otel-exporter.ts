@@ -88,7 +88,12 @@ export class OTelExporter extends BaseExporter {
     const stop = span.stopEvent;
     if (stop === undefined) throw new ExportError(`Span ${span.id} has no stop event`);
     try {
-      this.mapper().stop(span.id, otelAttributes(span.attributesView), otelAttributes(stop.attributes), hrTimeFromEpochMs(stop.timestamp.wallMs));
+      this.mapper().stop(
+        span.id,
+        otelAttributes(span.attributesView),
+        otelAttributes(stop.attributes),
+        hrTimeFromEpochMs(stop.timestamp.wallMs),
+      );
     } catch (e) {
       throw new ExportError(`Error exporting span ${span.id}: ${messageOf(e)}`);
     }
@@ -106,7 +111,13 @@ export class OTelExporter extends BaseExporter {
   exportError(event: ErrorEvent, span: Span): void {
     this.checkReady();
     try {
-      this.mapper().error(span.id, event.name, otelAttributes(event.attributes), event.errorMessage, hrTimeFromEpochMs(event.timestamp.wallMs));
+      this.mapper().error(
+        span.id,
+        event.name,
+        otelAttributes(event.attributes),
+        event.errorMessage,
+        hrTimeFromEpochMs(event.timestamp.wallMs),
+      );
     } catch (e) {
       throw new ExportError(`Error exporting error ${event.name}: ${messageOf(e)}`);
     }
@@ -115,7 +126,12 @@ export class OTelExporter extends BaseExporter {
   exportTelemetryDataError(error: TelemetryDataError): void {
     this.checkReady();
     try {
-      this.mapper().telemetryDataError(error.name, otelAttributes(error.attributes), error.errorMessage, hrTimeFromEpochMs(error.timestamp.wallMs));
+      this.mapper().telemetryDataError(
+        error.name,
+        otelAttributes(error.attributes),
+        error.errorMessage,
+        hrTimeFromEpochMs(error.timestamp.wallMs),
+      );
     } catch (e) {
       throw new ExportError(`Error exporting telemetry data error ${error.name}: ${messageOf(e)}`);
     }
@@ -138,7 +154,10 @@ export class OTelExporter extends BaseExporter {
   private async closeOnce(): Promise<void> {
     try {
       const left = this.pipeline?.mapper.endOpen(hrTimeFromEpochMs(wallNowMs()), 'span was still open when the exporter closed') ?? 0;
-      if (left > 0) internalLogger.warning(`OTelExporter: ${left} span(s) were still open at close; ended and flagged ${'one_logger_span_incomplete'}.`);
+      if (left > 0)
+        internalLogger.warning(
+          `OTelExporter: ${left} span(s) were still open at close; ended and flagged ${'one_logger_span_incomplete'}.`,
+        );
       await this.pipeline?.provider.shutdown();
       await this.processor?.shutdown();
     } catch (e) {
@@ -148,7 +167,9 @@ export class OTelExporter extends BaseExporter {
     }
     const stats = this.stats;
     if (stats.dropped > 0) {
-      internalLogger.warning(`OTelExporter closed: ${stats.exported} span(s) delivered, ${stats.dropped} dropped (see earlier warnings for why).`);
+      internalLogger.warning(
+        `OTelExporter closed: ${stats.exported} span(s) delivered, ${stats.dropped} dropped (see earlier warnings for why).`,
+      );
     }
   }
 
@@ -166,7 +187,8 @@ export class OTelExporter extends BaseExporter {
   private handleDrop(report: DropReport): void {
     const why = report.detail === undefined ? report.reason : `${report.reason}: ${report.detail}`;
     const message = `OTelExporter dropped ${report.count} span(s) (${why}); ${report.total} dropped so far`;
-    if (report.reason === 'queue_full') internalLogger.once('WARNING', 'otel:queue_full', `${message}. Further queue overflows are counted silently.`);
+    if (report.reason === 'queue_full')
+      internalLogger.once('WARNING', 'otel:queue_full', `${message}. Further queue overflows are counted silently.`);
     else internalLogger.warning(message);
     if (!this.dropReported) {
       // Once, through the recorder's unguarded path: it reaches every exporter (file, logger, ...), never

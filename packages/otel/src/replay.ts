@@ -40,7 +40,10 @@ const MAX_REASONS = 10;
  * same mapping as `OTelExporter`. `records` are parsed JSON objects in file order. Resolves once everything
  * was sent or dropped (within `shutdownTimeoutMillis` at the end); never rejects for a bad record.
  */
-export async function replayRecords(records: Iterable<unknown> | AsyncIterable<unknown>, options: ReplayOptions = {}): Promise<ReplayResult> {
+export async function replayRecords(
+  records: Iterable<unknown> | AsyncIterable<unknown>,
+  options: ReplayOptions = {},
+): Promise<ReplayResult> {
   const { serviceName, resource: extra, ...exporterOptions } = options;
   const settings = resolveOptions(exporterOptions);
   const spanExporter: SpanExporter = settings.spanExporter ?? createOtlpSpanExporter(settings);
@@ -118,7 +121,13 @@ function replayOne(record: unknown, mapper: SpanMapper, out: { spans: number; or
       const event = payload(r.event, 'event');
       const time = timeOf(event, 'event');
       const message = (event.attributes as Json | undefined)?.error_message;
-      mapper.error(text(r.span_id, 'span_id'), text(event.name, 'event.name'), attrs(event.attributes), typeof message === 'string' ? message : '', time);
+      mapper.error(
+        text(r.span_id, 'span_id'),
+        text(event.name, 'event.name'),
+        attrs(event.attributes),
+        typeof message === 'string' ? message : '',
+        time,
+      );
       return time;
     }
     case 'telemetry_data_error': {

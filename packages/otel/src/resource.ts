@@ -36,12 +36,27 @@ export function jobResourceAttributes(env: Readonly<Record<string, string | unde
   if (!provider.isReady) return out;
   const config = provider.config;
   out['service.name'] = config.applicationName;
-  tryRead(() => config.sessionTag, (v) => typeof v === 'string', JobResourceKey.SESSION_TAG, out);
-  tryRead(() => config.worldSize, (v) => typeof v === 'number', JobResourceKey.WORLD_SIZE, out);
+  tryRead(
+    () => config.sessionTag,
+    (v) => typeof v === 'string',
+    JobResourceKey.SESSION_TAG,
+    out,
+  );
+  tryRead(
+    () => config.worldSize,
+    (v) => typeof v === 'number',
+    JobResourceKey.WORLD_SIZE,
+    out,
+  );
   const telemetry = config.telemetryConfig as (Record<string, unknown> & { perfTag?: unknown; appType?: unknown }) | undefined;
   if (telemetry !== undefined) {
     tryRead(() => telemetry.perfTag, isPerfTag, JobResourceKey.PERF_TAG, out);
-    tryRead(() => telemetry.appType, (v) => typeof v === 'string', JobResourceKey.APP_TYPE, out);
+    tryRead(
+      () => telemetry.appType,
+      (v) => typeof v === 'string',
+      JobResourceKey.APP_TYPE,
+      out,
+    );
   }
   return out;
 }
@@ -64,7 +79,10 @@ function tryRead(read: () => unknown, ok: (v: unknown) => boolean, key: string, 
  * `OTEL_RESOURCE_ATTRIBUTES` / `OTEL_SERVICE_NAME`, then the attributes given in the options. `base` replaces
  * the job's attributes (a replay describes another process).
  */
-export function buildResource(overrides: Readonly<Record<string, AttributeValue>>, base: Readonly<Record<string, AttributeValue>> = jobResourceAttributes()): Resource {
+export function buildResource(
+  overrides: Readonly<Record<string, AttributeValue>>,
+  base: Readonly<Record<string, AttributeValue>> = jobResourceAttributes(),
+): Resource {
   return defaultResource()
     .merge(resourceFromAttributes(base as DetectedResourceAttributes))
     .merge(detectResources({ detectors: [envDetector] }))

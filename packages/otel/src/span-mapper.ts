@@ -1,5 +1,14 @@
 import { OneLoggerError } from '@nv-one-logger/core';
-import { type Attributes, type Context, type HrTime, ROOT_CONTEXT, type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type Context,
+  type HrTime,
+  ROOT_CONTEXT,
+  type Span,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
 
 /** The attribute carrying the one-logger span id (a canonical UUID string; the reference's 128-bit int does not fit OTLP). */
 export const ONE_LOGGER_SPAN_ID = 'one_logger_span_id';
@@ -41,14 +50,26 @@ export class SpanMapper {
     return this.open.has(id);
   }
 
-  start(id: string, name: string, parentId: string | undefined, attributes: Attributes | undefined, time: HrTime, startEventAttributes: Attributes | undefined): void {
+  start(
+    id: string,
+    name: string,
+    parentId: string | undefined,
+    attributes: Attributes | undefined,
+    time: HrTime,
+    startEventAttributes: Attributes | undefined,
+  ): void {
     let parentContext = ROOT_CONTEXT;
     if (parentId !== undefined) {
       const parent = this.open.get(parentId);
       if (parent !== undefined) parentContext = parent.context;
-      else if (this.options.orphans === 'error') throw new OneLoggerError(`Cannot find the parent span ${parentId} of span ${name} (id=${id})`);
+      else if (this.options.orphans === 'error')
+        throw new OneLoggerError(`Cannot find the parent span ${parentId} of span ${name} (id=${id})`);
     }
-    const span = this.tracer.startSpan(name, attributes === undefined ? { startTime: time } : { startTime: time, attributes }, parentContext);
+    const span = this.tracer.startSpan(
+      name,
+      attributes === undefined ? { startTime: time } : { startTime: time, attributes },
+      parentContext,
+    );
     span.setAttribute(ONE_LOGGER_SPAN_ID, id);
     this.open.set(id, { span, context: trace.setSpan(ROOT_CONTEXT, span), name });
     this.event(id, 'span_start', startEventAttributes, time);
@@ -56,7 +77,8 @@ export class SpanMapper {
 
   event(spanId: string, eventName: string, attributes: Attributes | undefined, time: HrTime): void {
     const open = this.get(spanId);
-    if (this.options.eventSpans) this.tracer.startSpan(`${eventName}_event_for_${open.name}`, spanOptions(attributes, time), open.context).end(time);
+    if (this.options.eventSpans)
+      this.tracer.startSpan(`${eventName}_event_for_${open.name}`, spanOptions(attributes, time), open.context).end(time);
     open.span.addEvent(eventName, attributes, time);
   }
 

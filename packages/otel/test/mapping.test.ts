@@ -2,15 +2,7 @@
 // SDK's InMemorySpanExporter: what the collector would receive, before any transport.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import {
-  ErrorEvent,
-  Event,
-  ExportError,
-  Span,
-  TelemetryDataError,
-  TelemetryDataErrorType,
-  TracingTimestamp,
-} from '@nv-one-logger/core';
+import { ErrorEvent, Event, ExportError, Span, TelemetryDataError, TelemetryDataErrorType, TracingTimestamp } from '@nv-one-logger/core';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { hrTimeFromEpochMs, ONE_LOGGER_SPAN_ID, OTelExporter, type OTelExporterOptions } from '../src/index.js';
@@ -35,7 +27,11 @@ afterEach(async () => {
   for (const e of open.splice(0)) await e.close();
 });
 
-function setup(options: OTelExporterOptions = {}): { exporter: OTelExporter; memory: InMemorySpanExporter; finished: () => Promise<ReadableSpan[]> } {
+function setup(options: OTelExporterOptions = {}): {
+  exporter: OTelExporter;
+  memory: InMemorySpanExporter;
+  finished: () => Promise<ReadableSpan[]>;
+} {
   const memory = new InMemorySpanExporter();
   const exporter = new OTelExporter({ spanExporter: memory, ...options });
   exporter.initialize();
@@ -165,7 +161,13 @@ describe('events and errors', () => {
       ['span_start_event_for_test_span1', 'error_for_test_span1'],
     );
     const first = byName(spans, 'error_for_test_span1');
-    assert.deepEqual(Object.keys(first.attributes).sort(), ['error_message', 'exception_message', 'exception_traceback', 'exception_type', 'timestamp_msec']);
+    assert.deepEqual(Object.keys(first.attributes).sort(), [
+      'error_message',
+      'exception_message',
+      'exception_traceback',
+      'exception_type',
+      'timestamp_msec',
+    ]);
     assert.equal(first.attributes.error_message, 'step failed');
     assert.equal(first.attributes.exception_type, 'TypeError');
     assert.deepEqual(first.status, { code: SpanStatusCode.ERROR, message: 'step failed' });
@@ -274,7 +276,10 @@ describe('parents (A.9-1: no leaked current context)', () => {
     grandchild.stop({ stopTime: at(3) });
     exporter.exportStop(grandchild);
     const spans = await finished();
-    assert.equal(byName(spans, 'grandchild').parentSpanContext?.spanId, byName(spans, 'span_start_event_for_application').parentSpanContext?.spanId);
+    assert.equal(
+      byName(spans, 'grandchild').parentSpanContext?.spanId,
+      byName(spans, 'span_start_event_for_application').parentSpanContext?.spanId,
+    );
   });
 
   it('an unknown parent is an ExportError naming both spans', () => {
@@ -284,7 +289,8 @@ describe('parents (A.9-1: no leaked current context)', () => {
     assert.throws(
       () => exporter.exportStart(child),
       (e: unknown) =>
-        e instanceof ExportError && e.message === `Error exporting span ${child.id}: Cannot find the parent span ${ghost.id} of span child (id=${child.id})`,
+        e instanceof ExportError &&
+        e.message === `Error exporting span ${child.id}: Cannot find the parent span ${ghost.id} of span child (id=${child.id})`,
     );
   });
 });
@@ -305,8 +311,14 @@ describe('state and close', () => {
     const span = Span.create('never_started', { startTime: at(0) });
     assert.throws(() => exporter.exportStop(span), { name: 'ExportError', message: `Span ${span.id} has no stop event` });
     span.stop({ stopTime: at(1) });
-    assert.throws(() => exporter.exportStop(span), { name: 'ExportError', message: `Error exporting span ${span.id}: Span ${span.id} not found` });
-    assert.throws(() => exporter.exportEvent(Event.create('e', undefined, at(1)), span), { name: 'ExportError', message: `Error exporting event e: Span ${span.id} not found` });
+    assert.throws(() => exporter.exportStop(span), {
+      name: 'ExportError',
+      message: `Error exporting span ${span.id}: Span ${span.id} not found`,
+    });
+    assert.throws(() => exporter.exportEvent(Event.create('e', undefined, at(1)), span), {
+      name: 'ExportError',
+      message: `Error exporting event e: Span ${span.id} not found`,
+    });
   });
 
   it('close ends spans still open, flagged incomplete with status ERROR, and shuts the span exporter down once', async () => {

@@ -33,8 +33,9 @@ import {
   onValidationStart,
   TrainingTelemetryProvider,
 } from '@nv-one-logger/training-telemetry';
-import { type Rec, readRecords } from '../../core/test/helpers/records.js';
+import { readRecords } from '../../core/test/helpers/records.js';
 import { OTelExporter } from '../src/index.js';
+import { assertMatchesRecords } from './helpers/compare.js';
 import { OtlpReceiver, type ReceivedSpan } from './helpers/otlp-receiver.js';
 
 let dir = '';
@@ -52,64 +53,21 @@ afterEach(async () => {
   receiver.answers = [];
   delete process.env.RANK;
   setIdGenerator(undefined);
-  await OneLoggerProvider.instance().shutdown().catch(() => undefined);
+  await OneLoggerProvider.instance()
+    .shutdown()
+    .catch(() => undefined);
   TrainingTelemetryProvider.resetForTests();
 });
-
-/** The OTel span carrying a one-logger span id. */
-function realSpans(spans: ReceivedSpan[]): Map<string, ReceivedSpan> {
-  const out = new Map<string, ReceivedSpan>();
-  for (const s of spans) {
-    const id = s.attributes.one_logger_span_id;
-    if (typeof id === 'string') out.set(id, s);
-  }
-  return out;
-}
-
-/** Checks every span and event record of `records` against what the receiver decoded. */
-function assertMatchesRecords(records: Rec[], spans: ReceivedSpan[]): void {
-  const real = realSpans(spans);
-  const spanRecords = records.filter((r) => r.type === 'start' || r.type === 'complete');
-  assert.equal(real.size, spanRecords.length, 'one OTel span per exported one-logger span');
-  for (const r of spanRecords) {
-    const s = real.get(r.id);
-    assert.ok(s, `span ${r.name} (${r.id}) reached the collector`);
-    assert.equal(s.name, r.name);
-    assert.equal(s.types.one_logger_span_id, 'string');
-    if (r.parent_id === undefined) assert.equal(s.parentSpanId, undefined, `${r.name} is a root`);
-    else assert.equal(s.parentSpanId, real.get(r.parent_id)?.spanId, `${r.name}'s parent is span ${r.parent_id}`);
-    const startMs = r.start_event.attributes.timestamp_msec as number;
-    assert.ok(Math.abs(Number(s.startNs / 1000n) / 1000 - startMs) < 1, `${r.name} starts at its start_event time`);
-    assert.equal(s.events[0]?.name, 'span_start');
-    assert.equal(s.events.at(-1)?.name, 'span_stop');
-  }
-  const finals = records.filter((r) => r.type === 'stop' || r.type === 'complete');
-  for (const r of finals) {
-    const s = real.get(r.id) as ReceivedSpan;
-    for (const [k, v] of Object.entries(r.attributes as Record<string, unknown>)) {
-      assert.deepEqual(s.attributes[k], v, `${r.name}.${k}`);
-      const expected = typeof v === 'string' ? 'string' : typeof v === 'boolean' ? 'bool' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'int' : 'double';
-      assert.equal(s.types[k], expected, `type of ${r.name}.${k}`);
-    }
-  }
-  for (const r of records.filter((x) => x.type === 'event' || x.type === 'application_error')) {
-    const owner = real.get(r.span_id) as ReceivedSpan;
-    const found = owner.events.find((e) => e.name === r.event.name && e.attributes.timestamp_msec === r.event.attributes.timestamp_msec);
-    assert.ok(found, `event ${r.event.name} on ${owner.name}`);
-    assert.deepEqual(found.attributes, r.event.attributes);
-    const fakeName = r.type === 'event' ? `${r.event.name}_event_for_${owner.name}` : `error_for_${owner.name}`;
-    const fake = spans.find((s) => s.name === fakeName && s.attributes.timestamp_msec === r.event.attributes.timestamp_msec);
-    assert.ok(fake, `child span ${fakeName}`);
-    assert.equal(fake.parentSpanId, owner.spanId);
-    assert.equal(fake.startNs, fake.endNs);
-  }
-}
 
 describe('training job over OTLP/HTTP protobuf', () => {
   it('the collector receives the same span tree, attributes (typed), events and resource as the JSONL', async () => {
     process.env.RANK = '3';
     const file = join(dir, 'training.jsonl');
-    const otel = new OTelExporter({ endpoint: receiver.url.replace('/v1/traces', ''), scheduledDelayMillis: 20, headers: { 'x-api-key': 'secret-1' } });
+    const otel = new OTelExporter({
+      endpoint: receiver.url.replace('/v1/traces', ''),
+      scheduledDelayMillis: 20,
+      headers: { 'x-api-key': 'secret-1' },
+    });
     TrainingTelemetryProvider.instance()
       .withBaseConfig({
         applicationName: 'train_app',
@@ -178,7 +136,10 @@ describe('concurrent async spans over OTLP/HTTP JSON', () => {
     OneLoggerProvider.instance().configure(
       { applicationName: 'etl_job', sessionTag: 'nightly', worldSize: 1 },
       new DefaultRecorder({
-        exporters: [new FileExporter({ filePath: file }), new OTelExporter({ endpoint: receiver.url, protocol: 'http/json', scheduledDelayMillis: 20 })],
+        exporters: [
+          new FileExporter({ filePath: file }),
+          new OTelExporter({ endpoint: receiver.url, protocol: 'http/json', scheduledDelayMillis: 20 }),
+        ],
       }),
     );
     await timedSpan('application', async () => {
@@ -210,7 +171,12 @@ describe('concurrent async spans over OTLP/HTTP JSON', () => {
       assert.equal(shard?.attributes.shard, load.attributes.shard, 'load under its own shard');
       assert.equal(shard?.parentSpanId, app.spanId);
       const done = shard?.events.find((e) => e.name === 'shard_done');
-      assert.deepEqual(done?.attributes, { rows: 100, shard: load.attributes.shard, ratio: 0.25, timestamp_msec: done?.attributes.timestamp_msec });
+      assert.deepEqual(done?.attributes, {
+        rows: 100,
+        shard: load.attributes.shard,
+        ratio: 0.25,
+        timestamp_msec: done?.attributes.timestamp_msec,
+      });
       assert.deepEqual(done?.types, { rows: 'int', shard: 'string', ratio: 'double', timestamp_msec: 'int' });
     }
     assert.equal(app.resource['service.name'], 'etl_job');
@@ -258,7 +224,10 @@ describe('configuration', () => {
       delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
     }
     assert.equal(exporter.endpoint, receiver.url);
-    OneLoggerProvider.instance().configure({ applicationName: 'env_app', sessionTag: 's', worldSize: 1 }, new DefaultRecorder({ exporters: [exporter] }));
+    OneLoggerProvider.instance().configure(
+      { applicationName: 'env_app', sessionTag: 's', worldSize: 1 },
+      new DefaultRecorder({ exporters: [exporter] }),
+    );
     await timedSpan('from_env', () => undefined);
     await OneLoggerProvider.instance().shutdown();
     assert.ok(receiver.spans.some((s) => s.name === 'from_env'));

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DefaultRecorder, FileExporter, getRecorder, OneLoggerProvider, timedSpan } from '@nv-one-logger/core';
-import { type DropReport, OTelExporter, type OTelExporterOptions } from '../src/index.js';
 import { readRecords } from '../../core/test/helpers/records.js';
+import { type DropReport, OTelExporter, type OTelExporterOptions } from '../src/index.js';
 import { OtlpReceiver } from './helpers/otlp-receiver.js';
 
 let dir = '';
@@ -28,7 +28,9 @@ afterEach(async () => {
   receiver.requests.length = 0;
   receiver.answers = [];
   receiver.defaultAnswer = 200;
-  await OneLoggerProvider.instance().shutdown().catch(() => undefined);
+  await OneLoggerProvider.instance()
+    .shutdown()
+    .catch(() => undefined);
   OneLoggerProvider.resetForTests();
 });
 
@@ -98,7 +100,10 @@ describe('collector down', () => {
     // The report reached the other exporter: the JSONL says the OTel data is incomplete.
     const tde = readRecords(job.file).filter((r) => r.type === 'telemetry_data_error');
     assert.equal(tde.length, 1);
-    assert.match(tde[0]?.error.attributes.error_message, /^OTelExporter dropped 15 span\(s\) \(export_failed: .*ECONNREFUSED.*\); 15 dropped so far$/);
+    assert.match(
+      tde[0]?.error.attributes.error_message,
+      /^OTelExporter dropped 15 span\(s\) \(export_failed: .*ECONNREFUSED.*\); 15 dropped so far$/,
+    );
     assert.equal(OneLoggerProvider.instance().isEnabled, true, 'the library stays enabled: a dead collector is not a library fault');
   });
 });

@@ -17,6 +17,7 @@ Commands:
   summarize <files...>          terminal summary of each file and of each session (--json for a document)
   report <files...> -o <html>   self-contained HTML report with timelines and charts
   validate <files...>           check every record against the schema and the semantic rules
+  replay <files...> --otlp <url>  send the records to an OpenTelemetry collector (OTLP/HTTP)
 
 Options:
   -h, --help       help (also: one-logger <command> --help)
@@ -70,4 +71,30 @@ Options:
 The report is written even when some inputs have problems; they are listed in it and on stderr.
 
 ${EXIT_CODES}
+`;
+
+export const REPLAY_HELP = `Usage: one-logger replay [options] <files...> --otlp <url>
+
+Sends JSONL telemetry written earlier (for example on nodes without network access) to an OpenTelemetry
+collector over OTLP/HTTP, with the same mapping as @nv-one-logger/otel's OTelExporter: one OTel span per
+one-logger span (parent links kept, "one_logger_span_id" attribute), span events with their timestamps, a
+zero-length child span per event, ERROR status for application errors. Spans that have a start but no stop
+are ended at the last record's time and flagged "one_logger_span_incomplete".
+
+Options:
+  --otlp <url>             collector URL; "/v1/traces" is added when the URL has no path (required)
+  --protocol <p>           http/protobuf (default) or http/json
+  --header <k=v>           an HTTP header, e.g. --header "authorization=Bearer $TOKEN" (repeatable)
+  --service-name <name>    service.name of the resource (default "one-logger-replay")
+  --resource <k=v>         another resource attribute, e.g. --resource one_logger.session_tag=run_7 (repeatable)
+  --timeout-ms <n>         time allowed per request including retries, and for the final flush (default 10000)
+  --no-event-spans         send span events only, without the zero-length child span per event
+  -h, --help               this help
+
+OTEL_EXPORTER_OTLP_HEADERS and the other OTEL_EXPORTER_OTLP_* variables apply as for the exporter.
+
+Exit codes:
+  0  everything was delivered
+  1  spans were dropped (collector unreachable or refusing) or an input could not be read
+  2  usage error (unknown option, missing --otlp or file, bad option value)
 `;

@@ -2,16 +2,18 @@
 // line on stderr (the stack only with ONE_LOGGER_DEBUG=1), never a bare stack trace.
 import { cliVersion } from '../summary/json-document.js';
 import { UsageError } from './args.js';
+import { replayCommand } from './commands/replay.js';
 import { reportCommand } from './commands/report.js';
 import { summarizeCommand } from './commands/summarize.js';
 import { validateCommand } from './commands/validate.js';
-import { EXIT, MAIN_HELP, REPORT_HELP, SUMMARIZE_HELP, VALIDATE_HELP } from './help.js';
+import { EXIT, MAIN_HELP, REPLAY_HELP, REPORT_HELP, SUMMARIZE_HELP, VALIDATE_HELP } from './help.js';
 import { type CliIo, diagnostic } from './io.js';
 
 const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => Promise<number>; help: string }> = {
   summarize: { run: summarizeCommand, help: SUMMARIZE_HELP },
   validate: { run: validateCommand, help: VALIDATE_HELP },
   report: { run: reportCommand, help: REPORT_HELP },
+  replay: { run: replayCommand, help: REPLAY_HELP },
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

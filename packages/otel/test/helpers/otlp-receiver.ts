@@ -1,8 +1,9 @@
 // A real OTLP/HTTP trace receiver on 127.0.0.1. Protobuf bodies are decoded with the official
 // opentelemetry-proto messages (pbjs static module shipped by @opentelemetry/otlp-transformer 0.216.0,
 // aliased as `otlp-proto-gen`); JSON bodies with JSON.parse. Both are normalised to `ReceivedSpan`.
-import { createRequire } from 'node:module';
+
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 

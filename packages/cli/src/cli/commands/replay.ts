@@ -1,0 +1,97 @@
+// `one-logger replay <files...> --otlp <url>`: sends JSONL written earlier (for example on nodes without network)
+// to an OpenTelemetry collector, with the OTel exporter's mapping. Exit 1 when anything was dropped or unreadable.
+import { readRecordBatches } from '../../records/read.js';
+import { flag, parseCommandArgs, positiveInt, UsageError } from '../args.js';
+import { plural } from '../format.js';
+import { EXIT, REPLAY_HELP } from '../help.js';
+import { type CliIo, diagnostic } from '../io.js';
+import { formatFinding } from '../render-summary.js';
+
+export async function replayCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    otlp: { type: 'string' },
+    protocol: { type: 'string' },
+    header: { type: 'string', multiple: true },
+    'service-name': { type: 'string' },
+    resource: { type: 'string', multiple: true },
+    'timeout-ms': { type: 'string' },
+    'no-event-spans': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (flag(values, 'help')) {
+    io.stdout.write(REPLAY_HELP);
+    return EXIT.OK;
+  }
+  const url = values.otlp;
+  if (typeof url !== 'string' || url === '') throw new UsageError('replay needs --otlp <collector url>');
+  if (positionals.length === 0) throw new UsageError('replay needs at least one file');
+  const protocol = values.protocol;
+  if (protocol !== undefined && protocol !== 'http/protobuf' && protocol !== 'http/json') {
+    throw new UsageError(`--protocol must be http/protobuf or http/json (got ${JSON.stringify(protocol)})`);
+  }
+  const headers = pairs(values.header, '--header', false);
+  const resource = pairs(values.resource, '--resource', true);
+  const timeoutMillis = positiveInt(values, 'timeout-ms');
+  const serviceName = values['service-name'];
+
+  // Loaded only here: the other commands do not pull in the OpenTelemetry SDK.
+  const { replayRecords } = await import('@nv-one-logger/otel');
+  let unreadable = 0;
+  async function* records(): AsyncGenerator<unknown> {
+    for (const file of positionals) {
+      for await (const batch of readRecordBatches(file)) {
+        for (const item of batch) {
+          if (item.kind === 'record') yield item.record;
+          else if (item.kind === 'finding') {
+            if (item.finding.severity === 'error') unreadable++;
+            diagnostic(io, formatFinding(item.finding));
+          }
+        }
+      }
+    }
+  }
+  let result: Awaited<ReturnType<typeof replayRecords>>;
+  try {
+    result = await replayRecords(records(), {
+      endpoint: url,
+      ...(protocol === undefined ? {} : { protocol }),
+      headers,
+      resource,
+      ...(typeof serviceName === 'string' ? { serviceName } : {}),
+      ...(timeoutMillis === undefined ? {} : { timeoutMillis, shutdownTimeoutMillis: timeoutMillis }),
+      ...(flag(values, 'no-event-spans') ? { eventSpans: false } : {}),
+    });
+  } catch (e) {
+    // Option errors (a bad URL, say) name the field and the rule; they never contain header values.
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  for (const reason of result.skippedReasons) diagnostic(io, `one-logger: skipped ${reason}`);
+  io.stdout.write(
+    `replayed ${plural(positionals.length, 'file')}, ${plural(result.records, 'record')}: ${plural(result.spans, 'span')} ` +
+      `(${plural(result.exported, 'OTel span')} delivered, ${result.dropped} dropped) to ${url}\n` +
+      `  skipped ${plural(result.skipped, 'record')}, ${plural(result.orphans, 'orphan span')} sent as roots, ` +
+      `${plural(result.incomplete, 'span')} without a stop flagged incomplete\n`,
+  );
+  return result.dropped > 0 || unreadable > 0 ? EXIT.PROBLEMS : EXIT.OK;
+}
+
+/** `key=value` arguments; resource values that look like numbers or booleans become those types. */
+function pairs(list: unknown, option: string, typed: boolean): Record<string, string> & Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const item of (list as string[] | undefined) ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0)
+      throw new UsageError(
+        `${option} needs key=value (got ${JSON.stringify(option === '--header' ? item.slice(0, Math.max(eq, 0)) || '<no key>' : item)})`,
+      );
+    const key = item.slice(0, eq);
+    const raw = item.slice(eq + 1);
+    out[key] = typed ? typedValue(raw) : raw;
+  }
+  return out as Record<string, string> & Record<string, string | number | boolean>;
+}
+
+function typedValue(raw: string): string | number | boolean {
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  return /^-?\d+(\.\d+)?$/.test(raw) && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+}

@@ -1,0 +1,63 @@
+// Compares what an OTLP receiver decoded with the JSONL records of the same run: one OTel span per span
+// record (same name, parent, start time, final attributes with their OTLP types) and every event on its span.
+import assert from 'node:assert/strict';
+import type { Rec } from '../../../core/test/helpers/records.js';
+import type { ReceivedSpan } from './otlp-receiver.js';
+
+/** The OTel span carrying a one-logger span id. */
+export function realSpans(spans: ReceivedSpan[]): Map<string, ReceivedSpan> {
+  const out = new Map<string, ReceivedSpan>();
+  for (const s of spans) {
+    const id = s.attributes.one_logger_span_id;
+    if (typeof id === 'string') out.set(id, s);
+  }
+  return out;
+}
+
+/** Checks every span and event record of `records` against what the receiver decoded. */
+export function assertMatchesRecords(records: Rec[], spans: ReceivedSpan[]): void {
+  const real = realSpans(spans);
+  const spanRecords = records.filter((r) => r.type === 'start' || r.type === 'complete');
+  assert.equal(real.size, spanRecords.length, 'one OTel span per exported one-logger span');
+  for (const r of spanRecords) {
+    const s = real.get(r.id);
+    assert.ok(s, `span ${r.name} (${r.id}) reached the collector`);
+    assert.equal(s.name, r.name);
+    assert.equal(s.types.one_logger_span_id, 'string');
+    if (r.parent_id === undefined) assert.equal(s.parentSpanId, undefined, `${r.name} is a root`);
+    else assert.equal(s.parentSpanId, real.get(r.parent_id)?.spanId, `${r.name}'s parent is span ${r.parent_id}`);
+    const startMs = r.start_event.attributes.timestamp_msec as number;
+    assert.ok(Math.abs(Number(s.startNs / 1000n) / 1000 - startMs) < 1, `${r.name} starts at its start_event time`);
+    assert.equal(s.events[0]?.name, 'span_start');
+    assert.equal(s.events.at(-1)?.name, 'span_stop');
+  }
+  const finals = records.filter((r) => r.type === 'stop' || r.type === 'complete');
+  for (const r of finals) {
+    const s = real.get(r.id) as ReceivedSpan;
+    for (const [k, v] of Object.entries(r.attributes as Record<string, unknown>)) {
+      assert.deepEqual(s.attributes[k], v, `${r.name}.${k}`);
+      const expected =
+        typeof v === 'string'
+          ? 'string'
+          : typeof v === 'boolean'
+            ? 'bool'
+            : Array.isArray(v)
+              ? 'array'
+              : Number.isInteger(v)
+                ? 'int'
+                : 'double';
+      assert.equal(s.types[k], expected, `type of ${r.name}.${k}`);
+    }
+  }
+  for (const r of records.filter((x) => x.type === 'event' || x.type === 'application_error')) {
+    const owner = real.get(r.span_id) as ReceivedSpan;
+    const found = owner.events.find((e) => e.name === r.event.name && e.attributes.timestamp_msec === r.event.attributes.timestamp_msec);
+    assert.ok(found, `event ${r.event.name} on ${owner.name}`);
+    assert.deepEqual(found.attributes, r.event.attributes);
+    const fakeName = r.type === 'event' ? `${r.event.name}_event_for_${owner.name}` : `error_for_${owner.name}`;
+    const fake = spans.find((s) => s.name === fakeName && s.attributes.timestamp_msec === r.event.attributes.timestamp_msec);
+    assert.ok(fake, `child span ${fakeName}`);
+    assert.equal(fake.parentSpanId, owner.spanId);
+    assert.equal(fake.startNs, fake.endNs);
+  }
+}
