@@ -82,7 +82,7 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
 
   /** Sends what is queued now (unbounded); for producers that can wait, such as a replay of old files. */
   async sendQueued(): Promise<void> {
-    await this.drain();
+    await this.drainAll();
   }
 
   onEnd(span: ReadableSpan): void {
@@ -97,19 +97,13 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     this.queue.push(span);
     this.stats.enqueued++;
     if (this.queue.length >= this.settings.maxExportBatchSize) this.scheduleDrain();
-    else if (this.timer === undefined && this.draining === undefined) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        void this.drain();
-      }, this.settings.scheduledDelayMillis);
-      this.timer.unref();
-    }
+    else if (this.timer === undefined && this.draining === undefined) this.armTimer();
   }
 
   /** Sends everything queued now; returns within `shutdownTimeoutMillis` (unsent spans stay queued). */
   async forceFlush(): Promise<void> {
     if (this.queue.length === 0 && this.draining === undefined) return;
-    await within(this.drain(), this.settings.shutdownTimeoutMillis);
+    await within(this.drainAll(), this.settings.shutdownTimeoutMillis);
   }
 
   /** Sends what is queued, then releases the exporter; everything unconfirmed at the bound is counted as dropped. */
@@ -121,8 +115,7 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
   private async shutdownOnce(): Promise<void> {
     this.state = 'shutting_down';
     const started = Date.now();
-    const done =
-      this.queue.length === 0 && this.draining === undefined ? true : await within(this.drain(), this.settings.shutdownTimeoutMillis);
+    const done = await within(this.drainAll(), this.settings.shutdownTimeoutMillis);
     if (!done) {
       this.generation++;
       const lost = this.queue.length + this.inFlight;
@@ -145,24 +138,50 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     // Not synchronously: the span was ended on the job's path.
     setImmediate(() => {
       this.drainScheduled = false;
-      void this.drain();
+      // Full batches only; a partial one waits for the timer.
+      const max = this.settings.maxExportBatchSize;
+      void this.drain(Math.floor(this.queue.length / max) * max);
     });
   }
 
-  /** Exports batches until the queue is empty; concurrent callers share one loop. */
-  private drain(): Promise<void> {
+  /** Everything queued, including spans that arrive meanwhile (flush, shutdown, replay). */
+  private async drainAll(): Promise<void> {
+    while (this.queue.length > 0 || this.draining !== undefined) {
+      await (this.draining ?? this.drain(Number.POSITIVE_INFINITY));
+    }
+  }
+
+  /**
+   * Exports up to `limit` queued spans in batches, one request at a time; a drain already running is joined.
+   * The limit matters: a loop that took whatever arrived during each request would send tiny batches.
+   */
+  private drain(limit: number): Promise<void> {
     this.clearTimer();
-    this.draining ??= this.drainLoop().finally(() => {
+    this.draining ??= this.drainLoop(limit).finally(() => {
       this.draining = undefined;
-      // Spans that arrived during the last batch wait for the next timer or batch-size trigger.
-      if (this.queue.length > 0 && this.state === 'open') this.scheduleDrain();
+      // Spans that arrived during the last request: a full batch goes now, a partial one waits for the timer
+      // (sending every few spans as they trickle in would cost one request each).
+      if (this.queue.length >= this.settings.maxExportBatchSize) this.scheduleDrain();
+      else if (this.queue.length > 0) this.armTimer();
     });
     return this.draining;
   }
 
-  private async drainLoop(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.settings.maxExportBatchSize);
+  private armTimer(): void {
+    if (this.timer !== undefined || this.state === 'shut_down') return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.drain(this.queue.length);
+    }, this.settings.scheduledDelayMillis);
+    // An idle exporter must not keep a finished job alive (exit flushes go through beforeExit/shutdown).
+    this.timer.unref();
+  }
+
+  private async drainLoop(limit: number): Promise<void> {
+    let taken = 0;
+    while (this.queue.length > 0 && taken < limit) {
+      const batch = this.queue.splice(0, Math.min(this.settings.maxExportBatchSize, limit - taken));
+      taken += batch.length;
       const generation = this.generation;
       this.inFlight = batch.length;
       const error = await this.exportWithRetry(batch);

@@ -55,9 +55,13 @@ export function assertMatchesRecords(records: Rec[], spans: ReceivedSpan[]): voi
     assert.ok(found, `event ${r.event.name} on ${owner.name}`);
     assert.deepEqual(found.attributes, r.event.attributes);
     const fakeName = r.type === 'event' ? `${r.event.name}_event_for_${owner.name}` : `error_for_${owner.name}`;
-    const fake = spans.find((s) => s.name === fakeName && s.attributes.timestamp_msec === r.event.attributes.timestamp_msec);
-    assert.ok(fake, `child span ${fakeName}`);
-    assert.equal(fake.parentSpanId, owner.spanId);
+    // Concurrent spans can have events in the same millisecond: the child span is found under its owner.
+    const fake = spans.find(
+      (s) => s.name === fakeName && s.parentSpanId === owner.spanId && s.attributes.timestamp_msec === r.event.attributes.timestamp_msec,
+    );
+    assert.ok(fake, `child span ${fakeName} under ${owner.name}`);
+    assert.deepEqual(fake.attributes, r.event.attributes);
     assert.equal(fake.startNs, fake.endNs);
+    assert.equal(fake.startNs, found.timeNs);
   }
 }
