@@ -55,7 +55,8 @@ export {
 } from './exporter/exporter-registry.js';
 export type { FileBufferOptions, FileExporterOptions } from './exporter/file-exporter.js';
 export { expandFilePath, FileExporter } from './exporter/file-exporter.js';
-export { recordToJsonLine, toJsonLine } from './exporter/json-line.js';
+export { recordToJsonLine } from './exporter/json-line.js';
+export { toJsonLine } from './exporter/json-value.js';
 export type { InfoLogger, LoggerExporterOptions } from './exporter/logger-exporter.js';
 
 export { compareCodePoints, deserializeLog, formatLog, LoggerExporter } from './exporter/logger-exporter.js';

@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import { Attributes } from '../src/core/attributes.js';
 import { Span } from '../src/core/span.js';
 import { buildSpanRecord } from '../src/exporter/base-json-exporter.js';
-import { recordToJsonLine, spanRecordLine, toJsonLine } from '../src/exporter/json-line.js';
+import { recordToJsonLine, spanRecordLine } from '../src/exporter/json-line.js';
+import { toJsonLine } from '../src/exporter/json-value.js';
 
 /** Serialises, checks the line is one line of JSON, and returns it with its parsed value. */
 function roundTrip(value: unknown): { line: string; parsed: unknown } {

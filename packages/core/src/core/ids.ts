@@ -41,7 +41,8 @@ reseed();
 export function sequentialUuid(): string {
   if (counter === COUNTER_LIMIT) reseed();
   const c = counter++;
-  return prefix + (HEX[c >>> 16] as string) + (HEX[(c >>> 8) & 255] as string) + (HEX[c & 255] as string);
+  // The 6-digit suffix is built first: short strings are copied flat, so the id is one join of two pieces.
+  return prefix + ((HEX[c >>> 16] as string) + (HEX[(c >>> 8) & 255] as string) + (HEX[c & 255] as string));
 }
 
 let generator: IdGenerator | undefined;

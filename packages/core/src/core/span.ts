@@ -67,6 +67,8 @@ export class Span {
    * (set by the recorder; defaults to the direct parent).
    */
   exportedParentId: string | undefined;
+  /** @internal The entry of the recorder that runs this span (see recorder/running-spans.ts). */
+  runningEntry: unknown;
 
   /** Use `Span.create`. */
   private constructor(id: string, name: string, startTime: TracingTimestamp, options: SpanCreateOptions) {
@@ -83,6 +85,7 @@ export class Span {
     this.stopAttributes = undefined;
     this.merged = new Attributes(options.spanAttributes);
     this.exportedParentId = options.parentSpan?.id;
+    this.runningEntry = undefined;
   }
 
   static create(name: string, options: SpanCreateOptions = {}): Span {

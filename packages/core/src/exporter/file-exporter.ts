@@ -29,6 +29,9 @@ export interface FileExporterOptions {
 
 const DEFAULT_MAX_BUFFER = 64 * 1024;
 const DEFAULT_FLUSH_INTERVAL_MS = 1000;
+/** Larger writes are encoded into a buffer of their own. */
+const MAX_SCRATCH_BYTES = 4 * 1024 * 1024;
+const PENDING_CHARS = 4096;
 
 // One process-exit hook for all open file exporters: writes what is left, synchronously, so a process
 // that ends without shutdown() (natural end, process.exit()) loses nothing.
@@ -65,7 +68,13 @@ export class FileExporter extends BaseJsonExporter {
   private readonly buffered: boolean;
   private readonly maxBuffer: number;
   private readonly flushIntervalMs: number;
-  private buffer = '';
+  /** Lines not yet encoded: a short string, so few of them are alive when the garbage collector runs. */
+  private pendingLines = '';
+  /** Encoded lines waiting to be written. */
+  private bytes: Buffer = Buffer.allocUnsafeSlow(0);
+  private byteLength = 0;
+  /** Reused for encoding what is written; grows to the largest write (up to MAX_SCRATCH_BYTES). */
+  private scratch: Buffer = Buffer.allocUnsafeSlow(4096);
   private timer: NodeJS.Timeout | undefined;
   /** An I/O error from a background write, raised on the next call so the recorder counts it. */
   private deferredError: unknown;
@@ -116,11 +125,11 @@ export class FileExporter extends BaseJsonExporter {
   }
 
   protected writeRecord(record: JsonRecord): void {
-    this.writeLine(recordToJsonLine(record));
+    this.writeLine(`${recordToJsonLine(record)}\n`);
   }
 
   protected override writeSpanRecord(type: SpanRecord['type'], span: Span, count: number, pid: number): void {
-    this.writeLine(spanRecordLine(type, span, count, pid));
+    this.writeLine(spanRecordLine(type, span, count, pid, true));
   }
 
   protected override writeEventRecord(
@@ -130,24 +139,26 @@ export class FileExporter extends BaseJsonExporter {
     count: number,
     pid: number,
   ): void {
-    this.writeLine(eventRecordLine(type, event, span, count, pid));
+    this.writeLine(eventRecordLine(type, event, span, count, pid, true));
   }
 
-  private writeLine(json: string): void {
+  /** Writes or buffers one line (ending with its newline). */
+  private writeLine(line: string): void {
     if (this.fd === undefined) throw new ExportError('File exporter not initialized or already closed!');
-    this.throwDeferredError();
+    if (this.deferredError !== undefined) this.throwDeferredError();
     if (!this.buffered) {
-      this.writeAll(`${json}\n`);
+      this.writeAll(line);
       return;
     }
-    this.buffer += `${json}\n`;
-    if (this.buffer.length >= this.maxBuffer) this.drain();
+    this.pendingLines += line;
+    if (this.pendingLines.length >= PENDING_CHARS) this.encodePending();
+    if (this.byteLength + this.pendingLines.length >= this.maxBuffer) this.drain();
   }
 
   /** Writes the held-back span start and the buffered lines now. */
   override flush(): void {
     this.writeHeldBackStart();
-    if (this.buffer.length > 0) this.drain();
+    if (this.byteLength + this.pendingLines.length > 0) this.drain();
     this.throwDeferredError();
   }
 
@@ -161,7 +172,7 @@ export class FileExporter extends BaseJsonExporter {
     if (this.closed) return;
     try {
       super.close();
-      if (this.buffer.length > 0) this.drain();
+      if (this.byteLength + this.pendingLines.length > 0) this.drain();
     } finally {
       if (this.timer !== undefined) clearInterval(this.timer);
       this.timer = undefined;
@@ -193,7 +204,7 @@ export class FileExporter extends BaseJsonExporter {
 
   /** Timer path: errors are kept for the next call instead of thrown. */
   private flushSyncQuietly(): void {
-    if (this.buffer.length === 0 || this.fd === undefined) return;
+    if (this.byteLength + this.pendingLines.length === 0 || this.fd === undefined) return;
     try {
       this.drain();
     } catch (e) {
@@ -201,23 +212,51 @@ export class FileExporter extends BaseJsonExporter {
     }
   }
 
-  private drain(): void {
-    const data = this.buffer;
-    this.buffer = '';
-    this.writeAll(data);
+  private encodePending(): void {
+    const s = this.pendingLines;
+    this.pendingLines = '';
+    if (this.byteLength + s.length * 3 > this.bytes.length) {
+      if (this.byteLength > 0) this.writeBytes();
+      if (s.length * 3 > this.bytes.length) this.bytes = Buffer.allocUnsafeSlow(Math.max(s.length * 3, this.maxBuffer + PENDING_CHARS * 3));
+    }
+    this.byteLength += this.bytes.write(s, this.byteLength);
   }
 
+  private writeBytes(): void {
+    const n = this.byteLength;
+    this.byteLength = 0;
+    this.writeFully(this.bytes, n);
+  }
+
+  private drain(): void {
+    if (this.pendingLines.length > 0) this.encodePending();
+    if (this.byteLength > 0) this.writeBytes();
+  }
+
+  /** Writes one line now (per-record mode). */
   private writeAll(data: string): void {
+    // Encoding into a reused byte buffer is cheaper than writing the string and measuring its byte length.
+    let bytes = this.scratch;
+    let total: number;
+    if (data.length * 3 <= bytes.length) {
+      total = bytes.write(data, 0);
+    } else if (data.length * 3 <= MAX_SCRATCH_BYTES) {
+      bytes = this.scratch = Buffer.allocUnsafeSlow(data.length * 3);
+      total = bytes.write(data, 0);
+    } else {
+      bytes = Buffer.from(data);
+      total = bytes.length;
+    }
+    this.writeFully(bytes, total);
+  }
+
+  /** Writes whole lines; a short write (rare: disk full, signals) is completed so no partial line stays. */
+  private writeFully(bytes: Buffer, total: number): void {
     const fd = this.fd;
     if (fd === undefined) throw new ExportError('File exporter not initialized or already closed!');
     try {
-      let written = writeSync(fd, data);
-      // A short write (rare: disk full, signals) is completed from a byte buffer so no partial line stays.
-      const total = Buffer.byteLength(data);
-      if (written < total) {
-        const bytes = Buffer.from(data);
-        while (written < total) written += writeSync(fd, bytes, written, total - written);
-      }
+      let written = 0;
+      while (written < total) written += writeSync(fd, bytes, written, total - written);
     } catch (e) {
       throw new ExportError(`Error writing record to ${this.filePath}: ${messageOf(e)}`);
     }

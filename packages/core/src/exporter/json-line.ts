@@ -1,39 +1,87 @@
-import { Attributes } from '../core/attributes.js';
+import type { Attributes } from '../core/attributes.js';
 import type { Event } from '../core/event.js';
 import type { Span } from '../core/span.js';
 import type { TracingTimestamp } from '../core/time.js';
+import { flatString } from '../internal/flat-string.js';
+import { AttributesJsonMemo } from './attributes-json-memo.js';
+import { FRAGMENT_CACHE_LIMIT, quote, writeMap } from './json-value.js';
 import type { EventPayload, JsonRecord, SpanRecord } from './record.js';
 
-// Strings without quotes, backslashes, control characters or surrogates can be quoted as they are;
-// that is nearly every id, name and key, and skipping JSON.stringify for them is most of the speed.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+// Records are built from as few pieces as possible: the constant parts of a record of one name are cached
+// as flat strings, because every piece costs again when the line is copied into the file buffer.
 
-function quote(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+/** What records of one span or event name share. */
+class NameEntry {
+  /** `"name"` */
+  readonly quoted: string;
+  /** `","name":"name"`: closes the span id that precedes it. */
+  readonly afterSpanId: string;
+  /** Span attributes: `,"attributes":{...}`. */
+  readonly spanAttributes: AttributesJsonMemo;
+  private eventMemo: AttributesJsonMemo | undefined;
+
+  constructor(name: string) {
+    this.quoted = quote(name);
+    this.afterSpanId = flatString(`","name":${this.quoted}`);
+    this.spanAttributes = new AttributesJsonMemo(',"attributes":');
+  }
+
+  /** Event name and attributes: `","event":{"name":"name","attributes":{...}}` (closes the span id). */
+  get eventAttributes(): AttributesJsonMemo {
+    this.eventMemo ??= new AttributesJsonMemo(`","event":{"name":${this.quoted},"attributes":`, '}');
+    return this.eventMemo;
+  }
 }
 
-// Span and event names repeat on nearly every record: cache their quoted form.
-const nameCache = new Map<string, string>();
-function quoteName(name: string): string {
-  let q = nameCache.get(name);
-  if (q === undefined) {
-    q = quote(name);
-    if (nameCache.size < KEY_CACHE_LIMIT) nameCache.set(name, q);
+// Span and event names repeat on nearly every record (bounded: a program may create unbounded names).
+const names = new Map<string, NameEntry>();
+function nameEntry(name: string): NameEntry {
+  let e = names.get(name);
+  if (e === undefined) {
+    e = new NameEntry(name);
+    if (names.size < FRAGMENT_CACHE_LIMIT) names.set(name, e);
   }
-  return q;
+  return e;
 }
 
-// Keys repeat across records (attribute names): cache their `"key":` prefix.
-const keyCache = new Map<string, string>();
-const KEY_CACHE_LIMIT = 4096;
-function keyPrefix(k: string): string {
-  let p = keyCache.get(k);
-  if (p === undefined) {
-    p = `${quote(k)}:`;
-    if (keyCache.size < KEY_CACHE_LIMIT) keyCache.set(k, p);
+const SPAN_HEAD: Readonly<Record<SpanRecord['type'], string>> = {
+  start: '{"type":"start","id":"',
+  stop: '{"type":"stop","id":"',
+  complete: '{"type":"complete","id":"',
+};
+const EVENT_HEAD = { event: '{"type":"event","span_id":"', application_error: '{"type":"application_error","span_id":"' } as const;
+
+/**
+ * `,"<key>":{"name":"<event>","attributes":{"timestamp_msec":<ms>}}` of a start or stop event without
+ * caller attributes. Consecutive spans mostly start and stop within the same millisecond: the last one is kept.
+ */
+class PlainEventFragment {
+  private ms = Number.NaN;
+  private fragment = '';
+  constructor(private readonly head: string) {}
+
+  at(ms: number): string {
+    if (ms !== this.ms) {
+      this.ms = ms;
+      this.fragment = flatString(`${this.head}${ms}}}`);
+    }
+    return this.fragment;
   }
-  return p;
+}
+const plainStart = new PlainEventFragment(',"start_event":{"name":"span_start","attributes":{"timestamp_msec":');
+const plainStop = new PlainEventFragment(',"stop_event":{"name":"span_stop","attributes":{"timestamp_msec":');
+
+// `,"pid":<pid>}` closes every record (the pid is the same on nearly every call).
+let tailPid = Number.NaN;
+let tail = '';
+let tailWithNewline = '';
+function recordTail(count: number, pid: number, newline: boolean): string {
+  if (pid !== tailPid) {
+    tailPid = pid;
+    tail = `,"pid":${pid}}`;
+    tailWithNewline = flatString(`${tail}\n`);
+  }
+  return `,"count":${count}${newline ? tailWithNewline : tail}`;
 }
 
 /**
@@ -51,107 +99,65 @@ export function recordToJsonLine(record: JsonRecord): string {
       out = `{"type":"telemetry_data_error","error":${payload(record.error)}`;
       break;
     default:
-      out = `{"type":"${record.type}","id":${quote(record.id)},"name":${quoteName(record.name)}`;
+      out = `{"type":"${record.type}","id":${quote(record.id)},"name":${nameEntry(record.name).quoted}`;
       if (record.parent_id !== undefined) out += `,"parent_id":${quote(record.parent_id)}`;
       if (record.attributes !== undefined) out += `,"attributes":${writeMap(record.attributes.map)}`;
       if (record.start_event !== undefined) out += `,"start_event":${payload(record.start_event)}`;
       if (record.stop_event !== undefined) out += `,"stop_event":${payload(record.stop_event)}`;
   }
-  return `${out},"count":${record.count},"pid":${record.pid}}`;
+  return out + recordTail(record.count, record.pid, false);
 }
 
 /**
  * The JSON line of a span record, written straight from the span (same bytes as
- * `recordToJsonLine(buildSpanRecord(...))`, without building the record). Span ids are plain ASCII by
- * construction (see `nextSpanId`), so they are written without an escape check.
+ * `recordToJsonLine(buildSpanRecord(...))`, without building the record), with a trailing `\n` if
+ * `newline`. Span ids are plain ASCII by construction (see `nextSpanId`): written without an escape check.
  */
-export function spanRecordLine(type: SpanRecord['type'], span: Span, count: number, pid: number): string {
-  let out = `{"type":"${type}","id":"${span.id}","name":${quoteName(span.name)}`;
+export function spanRecordLine(type: SpanRecord['type'], span: Span, count: number, pid: number, newline = false): string {
+  const entry = nameEntry(span.name);
+  let out = SPAN_HEAD[type] + span.id + entry.afterSpanId;
   if (span.exportedParentId !== undefined) out += `,"parent_id":"${span.exportedParentId}"`;
   const attributes = span.attributesView;
-  if (attributes.size > 0) out += `,"attributes":${writeMap(attributes.map)}`;
-  if (type !== 'stop') out += `,"start_event":{"name":"span_start","attributes":${eventAttributes(span.startAttributes, span.startTime)}}`;
-  if (type !== 'start') {
-    out += `,"stop_event":{"name":"span_stop","attributes":${eventAttributes(span.stopAttributes, span.stopTime as TracingTimestamp)}}`;
+  if (attributes.size > 0) out += entry.spanAttributes.write(attributes.map);
+  if (type !== 'stop') {
+    const user = span.startAttributes;
+    out +=
+      user === undefined
+        ? plainStart.at(span.startTime.millisecondsSinceEpoch)
+        : `,"start_event":{"name":"span_start","attributes":${eventAttributes(user, span.startTime)}}`;
   }
-  return `${out},"count":${count},"pid":${pid}}`;
+  if (type !== 'start') {
+    const user = span.stopAttributes;
+    const time = span.stopTime as TracingTimestamp;
+    out +=
+      user === undefined
+        ? plainStop.at(time.millisecondsSinceEpoch)
+        : `,"stop_event":{"name":"span_stop","attributes":${eventAttributes(user, time)}}`;
+  }
+  return out + recordTail(count, pid, newline);
 }
 
-/** The JSON line of an event or application-error record. */
-export function eventRecordLine(type: 'event' | 'application_error', event: Event, span: Span, count: number, pid: number): string {
-  return `{"type":"${type}","span_id":"${span.id}","event":{"name":${quoteName(event.name)},"attributes":${writeMap(event.attributes.map)}},"count":${count},"pid":${pid}}`;
+/** The JSON line of an event or application-error record (see `spanRecordLine`). */
+export function eventRecordLine(
+  type: 'event' | 'application_error',
+  event: Event,
+  span: Span,
+  count: number,
+  pid: number,
+  newline = false,
+): string {
+  const body = nameEntry(event.name).eventAttributes.write(event.attributes.map);
+  return EVENT_HEAD[type] + span.id + body + recordTail(count, pid, newline);
 }
 
-/** A start/stop event's attributes: the caller's (if any) then `timestamp_msec`. */
-function eventAttributes(user: Attributes | undefined, time: TracingTimestamp): string {
+/** A start/stop event's caller attributes followed by `timestamp_msec`. */
+function eventAttributes(user: Attributes, time: TracingTimestamp): string {
   const ms = time.millisecondsSinceEpoch;
-  if (user === undefined) return `{"timestamp_msec":${ms}}`;
   const body = writeMap(user.map);
   if (user.has('timestamp_msec')) return body;
   return body === '{}' ? `{"timestamp_msec":${ms}}` : `${body.slice(0, -1)},"timestamp_msec":${ms}}`;
 }
 
 function payload(event: EventPayload): string {
-  return `{"name":${quoteName(event.name)},"attributes":${writeMap(event.attributes.map)}}`;
-}
-
-/**
- * Serialises any value to one line of standard JSON, keys in insertion order. Attribute collections are
- * written straight from their maps. Non-finite numbers never reach here (attributes are validated);
- * if one does, its key is omitted, so the output is always valid JSON.
- */
-export function toJsonLine(value: unknown): string {
-  return writeValue(value) ?? 'null';
-}
-
-function writeValue(value: unknown): string | undefined {
-  switch (typeof value) {
-    case 'string':
-      return quote(value);
-    case 'number':
-      return Number.isFinite(value) ? `${value}` : undefined;
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'object':
-      if (value === null) return 'null';
-      if (value instanceof Attributes) return writeMap(value.map);
-      if (Array.isArray(value)) return writeArray(value);
-      return writeObject(value as Record<string, unknown>);
-    default:
-      return undefined;
-  }
-}
-
-function writeArray(items: readonly unknown[]): string {
-  let out = '[';
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0) out += ',';
-    out += writeValue(items[i]) ?? 'null';
-  }
-  return `${out}]`;
-}
-
-function writeMap(map: ReadonlyMap<string, unknown>): string {
-  let out = '{';
-  let first = true;
-  for (const [k, v] of map) {
-    let s: string | undefined;
-    if (typeof v === 'number') s = Number.isFinite(v) ? `${v}` : undefined;
-    else if (typeof v === 'string') s = quote(v);
-    else s = writeValue(v);
-    if (s === undefined) continue;
-    out += first ? `${keyPrefix(k)}${s}` : `,${keyPrefix(k)}${s}`;
-    first = false;
-  }
-  return `${out}}`;
-}
-
-function writeObject(obj: Record<string, unknown>): string {
-  let out = '';
-  for (const k in obj) {
-    const s = writeValue(obj[k]);
-    if (s === undefined) continue;
-    out += out === '' ? `{${keyPrefix(k)}${s}` : `,${keyPrefix(k)}${s}`;
-  }
-  return out === '' ? '{}' : `${out}}`;
+  return `{"name":${nameEntry(event.name).quoted},"attributes":${writeMap(event.attributes.map)}}`;
 }

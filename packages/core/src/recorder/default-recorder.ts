@@ -8,6 +8,7 @@ import type { TracingTimestamp } from '../core/time.js';
 import type { Exporter } from '../exporter/exporter.js';
 import { internalLogger } from '../internal/logger.js';
 import { handleTelemetryFailure, noteSkipped, runtime, type TelemetryDataErrorSink } from '../internal/runtime.js';
+import { RunningSpans } from './running-spans.js';
 
 export const ExportCustomizationMode = {
   EXPORT_ALL_SPANS: 'export_all_spans',
@@ -58,8 +59,8 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
   private readonly maxFailures: number;
   private readonly context = new AsyncLocalStorage<ContextCell>();
   private readonly rootCell: ContextCell = { latest: undefined };
-  /** Started and not yet stopped spans, in start order (keyed by identity: no string hashing per span). */
-  private readonly spans = new Set<Span>();
+  /** Started and not yet stopped spans, in start order. */
+  private readonly spans = new RunningSpans();
   private closedFlag = false;
   private closing: Promise<void> | undefined;
 
@@ -183,7 +184,7 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
 
   /** @internal For subclasses: the running spans in start order. */
   protected runningSpans(): Span[] {
-    return [...this.spans];
+    return this.spans.toArray();
   }
 
   /** The current span of this async context (the latest started span that is still active), if any. */
@@ -412,7 +413,7 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
 
   private stopAllRunning(): void {
     // Latest first, so children stop before their parents.
-    const running = [...this.spans].reverse();
+    const running = this.spans.toArray().reverse();
     for (const span of running) {
       try {
         this.stopSpan(span);

@@ -1,0 +1,79 @@
+import { flatString } from '../internal/flat-string.js';
+import { keyPrefix, mapValueJson, writeMap } from './json-value.js';
+
+/** Collections larger than this are written without memo (it would retain too much per name). */
+const MEMO_MAX_ENTRIES = 64;
+
+/**
+ * Writes attribute maps as `<prefix>{...}<suffix>` and remembers the last one, entry by entry, reusing the
+ * part that the next map has in common with it (same keys, same values, same order). Records of one span
+ * or event name usually carry the same keys and mostly the same values, so a record typically needs only
+ * its changed entries (such as `duration_msec` or `timestamp_msec`) serialised.
+ *
+ * Entries compare by `===`: exact for primitives; array values are reused only when frozen (as
+ * `Attributes` stores them), so an array changed in place is never written stale.
+ */
+export class AttributesJsonMemo {
+  private readonly prefix: string;
+  private readonly suffix: string;
+  private readonly open: string;
+  private readonly close: string;
+  private readonly keys: string[] = [];
+  private readonly values: unknown[] = [];
+  /** `ends[i]`: length of the prefix of `json` that covers entries 0..i. */
+  private readonly ends: number[] = [];
+  private count = 0;
+  private json: string;
+
+  /** `prefix` and `suffix` are written around the object (e.g. the key it is the value of). */
+  constructor(prefix = '', suffix = '') {
+    this.prefix = prefix;
+    this.suffix = suffix;
+    this.open = `${prefix}{`;
+    this.close = `}${suffix}`;
+    this.json = flatString(this.open + this.close);
+  }
+
+  /** `<prefix>` + `writeMap(map)` + `<suffix>`. */
+  write(map: ReadonlyMap<string, unknown>): string {
+    if (map.size > MEMO_MAX_ENTRIES) return this.prefix + writeMap(map) + this.suffix;
+    const keys = this.keys;
+    const values = this.values;
+    const ends = this.ends;
+    const empty = this.open.length;
+    let i = 0;
+    // `undefined` while every entry so far matches the memo.
+    let out: string | undefined;
+    for (const [k, v] of map) {
+      if (out === undefined) {
+        if (i < this.count && keys[i] === k && values[i] === v && (typeof v !== 'object' || Object.isFrozen(v))) {
+          i++;
+          continue;
+        }
+        out = this.upTo(i);
+      }
+      const s = mapValueJson(v);
+      if (s !== undefined) out += out.length === empty ? `${keyPrefix(k)}${s}` : `,${keyPrefix(k)}${s}`;
+      keys[i] = k;
+      values[i] = v;
+      ends[i] = out.length;
+      i++;
+    }
+    if (out === undefined) {
+      if (i === this.count) return this.json;
+      out = this.upTo(i);
+    }
+    // Forget the entries beyond the new end.
+    keys.length = i;
+    values.length = i;
+    ends.length = i;
+    this.count = i;
+    this.json = flatString(out + this.close);
+    return this.json;
+  }
+
+  /** The remembered JSON up to and including entry `n - 1`. */
+  private upTo(n: number): string {
+    return n === 0 ? this.open : this.json.slice(0, this.ends[n - 1]);
+  }
+}

@@ -1,0 +1,90 @@
+import { Attributes } from '../core/attributes.js';
+
+// Strings without quotes, backslashes, control characters or surrogates can be quoted as they are;
+// that is nearly every id, name and key, and skipping JSON.stringify for them is most of the speed.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+
+/** A string as a JSON string literal. */
+export function quote(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+/** Bound for the caches of repeated strings (names, keys): a program with unbounded names stays bounded. */
+export const FRAGMENT_CACHE_LIMIT = 4096;
+
+// Keys repeat across records (attribute names): cache their `"key":` prefix.
+const keyCache = new Map<string, string>();
+export function keyPrefix(k: string): string {
+  let p = keyCache.get(k);
+  if (p === undefined) {
+    p = `${quote(k)}:`;
+    if (keyCache.size < FRAGMENT_CACHE_LIMIT) keyCache.set(k, p);
+  }
+  return p;
+}
+
+/**
+ * Serialises any value to one line of standard JSON, keys in insertion order. Attribute collections are
+ * written straight from their maps. Non-finite numbers never reach here (attributes are validated);
+ * if one does, its key is omitted, so the output is always valid JSON.
+ */
+export function toJsonLine(value: unknown): string {
+  return writeValue(value) ?? 'null';
+}
+
+/** One map value as JSON, or `undefined` when it must be omitted (non-finite number). */
+export function mapValueJson(v: unknown): string | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? `${v}` : undefined;
+  if (typeof v === 'string') return quote(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return writeValue(v);
+}
+
+function writeValue(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return quote(value);
+    case 'number':
+      return Number.isFinite(value) ? `${value}` : undefined;
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      if (value === null) return 'null';
+      if (value instanceof Attributes) return writeMap(value.map);
+      if (Array.isArray(value)) return writeArray(value);
+      return writeObject(value as Record<string, unknown>);
+    default:
+      return undefined;
+  }
+}
+
+function writeArray(items: readonly unknown[]): string {
+  let out = '[';
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) out += ',';
+    out += writeValue(items[i]) ?? 'null';
+  }
+  return `${out}]`;
+}
+
+/** A map as a JSON object, keys in insertion order. */
+export function writeMap(map: ReadonlyMap<string, unknown>): string {
+  let out = '{';
+  for (const [k, v] of map) {
+    const s = mapValueJson(v);
+    if (s === undefined) continue;
+    out += out.length === 1 ? `${keyPrefix(k)}${s}` : `,${keyPrefix(k)}${s}`;
+  }
+  return `${out}}`;
+}
+
+function writeObject(obj: Record<string, unknown>): string {
+  let out = '';
+  for (const k in obj) {
+    const s = writeValue(obj[k]);
+    if (s === undefined) continue;
+    out += out === '' ? `{${keyPrefix(k)}${s}` : `,${keyPrefix(k)}${s}`;
+  }
+  return out === '' ? '{}' : `${out}}`;
+}
