@@ -29,8 +29,6 @@ export interface FileExporterOptions {
 
 const DEFAULT_MAX_BUFFER = 64 * 1024;
 const DEFAULT_FLUSH_INTERVAL_MS = 1000;
-/** Larger writes are encoded into a buffer of their own. */
-const MAX_SCRATCH_BYTES = 4 * 1024 * 1024;
 const PENDING_CHARS = 4096;
 
 // One process-exit hook for all open file exporters: writes what is left, synchronously, so a process
@@ -73,8 +71,6 @@ export class FileExporter extends BaseJsonExporter {
   /** Encoded lines waiting to be written. */
   private bytes: Buffer = Buffer.allocUnsafeSlow(0);
   private byteLength = 0;
-  /** Reused for encoding what is written; grows to the largest write (up to MAX_SCRATCH_BYTES). */
-  private scratch: Buffer = Buffer.allocUnsafeSlow(4096);
   private timer: NodeJS.Timeout | undefined;
   /** An I/O error from a background write, raised on the next call so the recorder counts it. */
   private deferredError: unknown;
@@ -235,19 +231,19 @@ export class FileExporter extends BaseJsonExporter {
 
   /** Writes one line now (per-record mode). */
   private writeAll(data: string): void {
-    // Encoding into a reused byte buffer is cheaper than writing the string and measuring its byte length.
-    let bytes = this.scratch;
-    let total: number;
-    if (data.length * 3 <= bytes.length) {
-      total = bytes.write(data, 0);
-    } else if (data.length * 3 <= MAX_SCRATCH_BYTES) {
-      bytes = this.scratch = Buffer.allocUnsafeSlow(data.length * 3);
-      total = bytes.write(data, 0);
-    } else {
-      bytes = Buffer.from(data);
-      total = bytes.length;
+    const fd = this.fd;
+    if (fd === undefined) throw new ExportError('File exporter not initialized or already closed!');
+    let written: number;
+    try {
+      written = writeSync(fd, data);
+    } catch (e) {
+      throw new ExportError(`Error writing record to ${this.filePath}: ${messageOf(e)}`);
     }
-    this.writeFully(bytes, total);
+    // A short write (rare: disk full, signals) is completed from the encoded bytes.
+    if (written !== data.length || written !== Buffer.byteLength(data)) {
+      const bytes = Buffer.from(data);
+      if (written < bytes.length) this.writeFully(bytes.subarray(written), bytes.length - written);
+    }
   }
 
   /** Writes whole lines; a short write (rare: disk full, signals) is completed so no partial line stays. */
