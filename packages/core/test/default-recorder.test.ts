@@ -307,7 +307,7 @@ describe('DefaultRecorder: start / stop / event / error / telemetryDataError (#2
     }
   });
 
-  test('#219 close() stops active spans latest first, exports their stops, closes every exporter once', async () => {
+  test('#219 close() stops active spans latest first, exports their stops, flushes then closes every exporter once', async () => {
     const clock = manualClock(1000, 10);
     const e1 = new RecordingExporter();
     const e2 = new RecordingExporter();
@@ -333,6 +333,7 @@ describe('DefaultRecorder: start / stop / event / error / telemetryDataError (#2
         'exportStop:c',
         'exportStop:b',
         'exportStop:a',
+        'flush',
         'close',
       ]);
     }
@@ -369,6 +370,53 @@ describe('DefaultRecorder: start / stop / event / error / telemetryDataError (#2
     ]);
   });
 
+  test('close(): an asynchronous exporter closes first, and what it reports while closing reaches the file', async () => {
+    // Like a network exporter whose collector never confirmed the last batch: it learns of the loss only
+    // inside close(), and reports it through the recorder while the file exporter is still open.
+    let recorder: DefaultRecorder | undefined;
+    const order: string[] = [];
+    class NetworkLike extends RecordingExporter {
+      override flush(): Promise<void> {
+        super.flush();
+        return new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      override close(): Promise<void> {
+        super.close();
+        order.push('network close');
+        return new Promise((resolve) =>
+          setTimeout(() => {
+            recorder?.reportTelemetryDataErrorUnguarded('NetworkLike dropped 3 span(s) (shutdown_timeout)');
+            resolve();
+          }, 5),
+        );
+      }
+    }
+    class OrderedFile extends FileExporter {
+      override close(): void {
+        order.push('file close');
+        super.close();
+      }
+    }
+    const file = new OrderedFile({ filePath: join(dir, 'close-order.jsonl') });
+    const network = new NetworkLike();
+    recorder = new DefaultRecorder({ exporters: [file, network] });
+    recorder.stop(recorder.start('work'));
+    await recorder.close();
+    assert.deepEqual(order, ['network close', 'file close']);
+    const records = readRecords(file.filePath);
+    assert.deepEqual(
+      records.map((r) => r.type),
+      ['complete', 'telemetry_data_error'],
+    );
+    assert.equal(
+      (records[1] as Rec & { error: { attributes: { error_message: string } } }).error.attributes.error_message,
+      'NetworkLike dropped 3 span(s) (shutdown_timeout)',
+    );
+    // The closing exporter itself is not sent the report; nothing reaches anyone once everything is closed.
+    assert.equal(network.count('exportTelemetryDataError'), 0);
+    recorder.reportTelemetryDataErrorUnguarded('after close');
+    assert.equal(readRecords(file.filePath).length, 2);
+  });
   test('#222 telemetryDataError: one TDE of type no_telemetry_data with message, clock timestamp and attributes; a second call exports nothing', () => {
     manualClock(22000, 400);
     const exporter = new RecordingExporter();
@@ -881,7 +929,7 @@ describe('DefaultRecorder: fixed weaknesses', () => {
     assert.deepEqual(exporter.summary, ['initialize', 'exportStart:direct', 'exportStop:direct']);
     assert.deepEqual(recorder.getActiveSpansByName('direct'), [], 'a stopped span is not active');
     await recorder.close();
-    assert.deepEqual(exporter.summary, ['initialize', 'exportStart:direct', 'exportStop:direct', 'close']);
+    assert.deepEqual(exporter.summary, ['initialize', 'exportStart:direct', 'exportStop:direct', 'flush', 'close']);
   });
 
   test('B20: a stop that throws keeps the span tracked, so close() still stops and exports it', async () => {
@@ -1227,7 +1275,7 @@ describe('DefaultRecorder: bad input and misuse', () => {
     assert.throws(() => recorder.stop(foreign), closed);
     recorder.stop(span);
     assert.equal(exporter.calls.length, calls);
-    assert.deepEqual(exporter.summary, ['initialize', 'exportStart:s', 'exportStop:s', 'close']);
+    assert.deepEqual(exporter.summary, ['initialize', 'exportStart:s', 'exportStop:s', 'flush', 'close']);
   });
 
   test('before any configuration the recorder works with the propagate strategy', () => {

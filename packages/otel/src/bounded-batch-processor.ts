@@ -29,6 +29,8 @@ export interface ExportStats {
 
 const RETRY_INITIAL_MS = 500;
 const RETRY_MAX_MS = 5000;
+/** Beyond `timeoutMillis` (at most `timeoutMillis` again), a span exporter that has not called back has failed. */
+const EXPORT_GRACE_MS = 1000;
 
 /** Deferred-resolution helper: resolves `true` when `work` settles, `false` when `ms` pass first. */
 function within(work: Promise<unknown>, ms: number): Promise<boolean> {
@@ -214,13 +216,31 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     }
   }
 
+  /**
+   * One `export()` call. A span exporter that never calls back (a custom one, say) would stall the queue
+   * for good, so the call counts as failed once `timeoutMillis` plus a grace period have passed (the OTLP
+   * transport bounds itself by `timeoutMillis`, retries included, so this only catches exporters that do not).
+   */
   private exportOnce(batch: ReadableSpan[]): Promise<ExportResult> {
     return new Promise((resolve) => {
+      const limit = this.settings.timeoutMillis + Math.min(EXPORT_GRACE_MS, this.settings.timeoutMillis);
+      let settled = false;
+      const finish = (result: ExportResult): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(watchdog);
+        resolve(result);
+      };
+      const watchdog = setTimeout(
+        () => finish({ code: ExportResultCode.FAILED, error: new Error(`the span exporter did not answer within ${limit} ms`) }),
+        limit,
+      );
+      watchdog.unref();
       try {
         // Suppressed so an instrumented HTTP client does not trace the exporter's own requests.
-        context.with(suppressTracing(context.active()), () => this.exporter.export(batch, resolve));
+        context.with(suppressTracing(context.active()), () => this.exporter.export(batch, finish));
       } catch (e) {
-        resolve({ code: ExportResultCode.FAILED, error: e instanceof Error ? e : new Error(String(e)) });
+        finish({ code: ExportResultCode.FAILED, error: e instanceof Error ? e : new Error(String(e)) });
       }
     });
   }

@@ -5,6 +5,7 @@ import {
   ExportError,
   internalLogger,
   messageOf,
+  OneLoggerProvider,
   type Span,
   type TelemetryDataError,
   telemetryRuntime,
@@ -25,6 +26,8 @@ export const TRACER_NAME = 'one_logger';
 interface Pipeline {
   readonly provider: BasicTracerProvider;
   readonly mapper: SpanMapper;
+  /** Whether the resource was built with the job's configuration (application name, session tag, ...). */
+  readonly describesJob: boolean;
 }
 
 /**
@@ -36,6 +39,8 @@ export class OTelExporter extends BaseExporter {
   private readonly settings: ResolvedOptions;
   private processor: BoundedBatchSpanProcessor | undefined;
   private pipeline: Pipeline | undefined;
+  /** Set by the first export: from then on the pipeline (and its resource) is fixed. */
+  private pipelineInUse = false;
   private dropReported = false;
   private closing: Promise<void> | undefined;
 
@@ -54,15 +59,23 @@ export class OTelExporter extends BaseExporter {
     return this.settings.spanExporter === undefined ? this.settings.url : undefined;
   }
 
+  /**
+   * Builds the whole pipeline (transport, queue, tracer provider, resource) and only then becomes READY;
+   * if any part fails, the exporter stays NOT_INITIALIZED and the error says why.
+   */
   override initialize(): void {
     if (this.ready) return;
-    let spanExporter: SpanExporter;
+    let processor: BoundedBatchSpanProcessor;
+    let pipeline: Pipeline;
     try {
-      spanExporter = this.settings.spanExporter ?? createOtlpSpanExporter(this.settings);
+      const spanExporter: SpanExporter = this.settings.spanExporter ?? createOtlpSpanExporter(this.settings);
+      processor = new BoundedBatchSpanProcessor(spanExporter, this.settings, (report) => this.handleDrop(report));
+      pipeline = this.buildPipeline(processor);
     } catch (e) {
       throw new ExportError(`Error initializing the exporter: ${messageOf(e)}`);
     }
-    this.processor = new BoundedBatchSpanProcessor(spanExporter, this.settings, (report) => this.handleDrop(report));
+    this.processor = processor;
+    this.pipeline = pipeline;
     // READY only once the pipeline exists (the reference claimed READY before building it).
     super.initialize();
   }
@@ -173,15 +186,29 @@ export class OTelExporter extends BaseExporter {
     }
   }
 
-  /** Built on first use so the resource sees the configuration made after the exporter was created. */
+  private buildPipeline(processor: BoundedBatchSpanProcessor): Pipeline {
+    const describesJob = OneLoggerProvider.instance().isReady;
+    const provider = new BasicTracerProvider({ resource: buildResource(this.settings.resource), spanProcessors: [processor] });
+    const mapper = new SpanMapper(provider.getTracer(TRACER_NAME), { eventSpans: this.settings.eventSpans, orphans: 'error' });
+    return { provider, mapper, describesJob };
+  }
+
+  /**
+   * The mapper of the pipeline built by `initialize()`. A recorder initializes its exporters before the
+   * provider holds the job's configuration, so on the first export, if the configuration has arrived since,
+   * the pipeline is built once more (no span exists yet) for a resource that describes the job.
+   */
   private mapper(): SpanMapper {
-    if (this.pipeline === undefined) {
-      const processor = this.processor as BoundedBatchSpanProcessor;
-      const provider = new BasicTracerProvider({ resource: buildResource(this.settings.resource), spanProcessors: [processor] });
-      const mapper = new SpanMapper(provider.getTracer(TRACER_NAME), { eventSpans: this.settings.eventSpans, orphans: 'error' });
-      this.pipeline = { provider, mapper };
+    const pipeline = this.pipeline as Pipeline;
+    if (this.pipelineInUse) return pipeline.mapper;
+    this.pipelineInUse = true;
+    if (pipeline.describesJob || !OneLoggerProvider.instance().isReady) return pipeline.mapper;
+    try {
+      this.pipeline = this.buildPipeline(this.processor as BoundedBatchSpanProcessor);
+    } catch (e) {
+      internalLogger.warning(`OTelExporter: the resource could not describe the job (${messageOf(e)}); sending with the generic resource.`);
     }
-    return this.pipeline.mapper;
+    return (this.pipeline as Pipeline).mapper;
   }
 
   private handleDrop(report: DropReport): void {

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { ErrorEvent, Event, ExportError, Span, TelemetryDataError, TelemetryDataErrorType, TracingTimestamp } from '@nv-one-logger/core';
-import { SpanStatusCode } from '@opentelemetry/api';
-import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { type Context, type ContextManager, context, ROOT_CONTEXT, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { hrTimeFromEpochMs, ONE_LOGGER_SPAN_ID, OTelExporter, type OTelExporterOptions } from '../src/index.js';
 
 const T = 1_700_000_000_000; // epoch ms
@@ -46,6 +46,40 @@ function setup(options: OTelExporterOptions = {}): {
   };
 }
 
+/** A synchronous global context manager, as an application with its own OTel instrumentation might register. */
+class StackContextManager implements ContextManager {
+  private readonly stack: Context[] = [];
+  constructor(private readonly base: Context) {}
+  get depth(): number {
+    return this.stack.length;
+  }
+  active(): Context {
+    return this.stack.at(-1) ?? this.base;
+  }
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    ctx: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
+    this.stack.push(ctx);
+    try {
+      return fn.call(thisArg, ...args);
+    } finally {
+      this.stack.pop();
+    }
+  }
+  bind<T>(_ctx: Context, target: T): T {
+    return target;
+  }
+  enable(): this {
+    return this;
+  }
+  disable(): this {
+    return this;
+  }
+}
+
 function byName(spans: ReadableSpan[], name: string): ReadableSpan {
   const found = spans.find((s) => s.name === name);
   assert.ok(found, `no span named ${name} among ${spans.map((s) => s.name).join(', ')}`);
@@ -66,6 +100,8 @@ describe('span start and stop (A.6 first case)', () => {
     );
     const [startFake, stopFake, real] = spans as [ReadableSpan, ReadableSpan, ReadableSpan];
     assert.deepEqual(real.attributes, { [ONE_LOGGER_SPAN_ID]: span.id, duration_msec: 5310 });
+    // Pinned (A.8): the canonical UUID string, not the reference's 128-bit integer (OTLP ints are int64).
+    assert.match(String(real.attributes[ONE_LOGGER_SPAN_ID]), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.equal(typeof real.attributes[ONE_LOGGER_SPAN_ID], 'string');
     assert.equal(real.parentSpanContext, undefined);
     assert.equal(real.status.code, SpanStatusCode.UNSET);
@@ -265,6 +301,39 @@ describe('parents (A.9-1: no leaked current context)', () => {
     assert.notEqual(r.spanContext().traceId, a.spanContext().traceId);
   });
 
+  it('an application with its own active OTel span and context manager: roots stay roots, its context is untouched', async () => {
+    // The application's own instrumentation has a span active (through a registered global context manager).
+    const appSpan = trace.wrapSpanContext({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: TraceFlags.SAMPLED });
+    const manager = new StackContextManager(trace.setSpan(ROOT_CONTEXT, appSpan));
+    assert.equal(context.setGlobalContextManager(manager), true);
+    try {
+      const { exporter, finished } = setup();
+      const root = Span.create('application', { startTime: at(0) });
+      exporter.exportStart(root);
+      const child = Span.create('load', { startTime: at(1), parentSpan: root });
+      exporter.exportStart(child);
+      exporter.exportTelemetryDataError(new TelemetryDataError(at(2), TelemetryDataErrorType.INCOMPLETE_TELEMETRY_DATA, 'x'));
+      child.stop({ stopTime: at(3) });
+      exporter.exportStop(child);
+      root.stop({ stopTime: at(4) });
+      exporter.exportStop(root);
+      // Nothing was made current: the application still sees its own span, and only it.
+      assert.equal(trace.getActiveSpan(), appSpan);
+      assert.equal(manager.depth, 0);
+      const spans = await finished();
+      const app = byName(spans, 'application');
+      assert.equal(app.parentSpanContext, undefined, 'not a child of the active application span');
+      assert.notEqual(app.spanContext().traceId, 'a'.repeat(32));
+      assert.equal(byName(spans, 'load').parentSpanContext?.spanId, app.spanContext().spanId);
+      const tde = byName(spans, 'span_for_telemetry_data_error');
+      assert.equal(tde.parentSpanContext, undefined);
+      assert.notEqual(tde.spanContext().traceId, app.spanContext().traceId);
+      assert.ok(spans.every((s) => s.spanContext().traceId !== 'a'.repeat(32)));
+    } finally {
+      context.disable();
+    }
+  });
+
   it('uses the nearest exported ancestor when the recorder filtered the direct parent', async () => {
     const { exporter, finished } = setup();
     const app = Span.create('application', { startTime: at(0) });
@@ -304,6 +373,38 @@ describe('state and close', () => {
     await exporter.close();
     assert.throws(() => exporter.exportStart(span), { name: 'ExportError', message: 'Exporter is closed and cannot be used anymore.' });
     await exporter.close(); // twice is fine
+  });
+
+  it('initialize() that fails leaves the exporter NOT ready (A.9-3); a later initialize() can succeed', async () => {
+    const memory = new InMemorySpanExporter();
+    const exporter = new OTelExporter({ spanExporter: memory });
+    const span = Span.create('s', { startTime: at(0) });
+    // The tracer provider cannot hand out a tracer (injected into the real SDK class for this test).
+    const proto = BasicTracerProvider.prototype as { getTracer: unknown };
+    Object.defineProperty(proto, 'getTracer', {
+      configurable: true,
+      value: () => {
+        throw new Error('no tracer today');
+      },
+    });
+    try {
+      assert.throws(() => exporter.initialize(), { name: 'ExportError', message: 'Error initializing the exporter: no tracer today' });
+    } finally {
+      delete (proto as { getTracer?: unknown }).getTracer;
+    }
+    assert.equal(exporter.ready, false);
+    assert.throws(() => exporter.exportStart(span), { name: 'ExportError', message: 'Exporter not initialized. Call initialize first.' });
+    exporter.initialize();
+    open.push(exporter);
+    assert.equal(exporter.ready, true);
+    exporter.exportStart(span);
+    span.stop({ stopTime: at(1) });
+    exporter.exportStop(span);
+    await exporter.flush();
+    assert.deepEqual(
+      memory.getFinishedSpans().map((s) => s.name),
+      ['span_start_event_for_s', 'span_stop_event_for_s', 's'],
+    );
   });
 
   it('stop of an unknown span, and stop without a stop event, are ExportErrors', () => {

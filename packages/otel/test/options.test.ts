@@ -54,6 +54,60 @@ describe('defaults and environment', () => {
     assert.equal(specific.protocol, 'http/protobuf');
   });
 
+  it('per setting: the traces-specific variable wins over the generic one, an option over both (OTel specification)', () => {
+    const generic = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://generic:4318/prefix',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_HEADERS: 'a=generic,b=generic',
+      OTEL_EXPORTER_OTLP_TIMEOUT: '1000',
+      OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip',
+    };
+    const specific = {
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://traces:4318',
+      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
+      OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'b=traces,c=traces',
+      OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '2000',
+      OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'none',
+    };
+    const pick = (o: ReturnType<typeof resolveOptions>) => [o.url, o.protocol, o.headers, o.timeoutMillis, o.compression];
+    // Generic only: the base URL gets the signal path appended (after its own path).
+    assert.deepEqual(pick(resolveOptions({}, generic)), [
+      'http://generic:4318/prefix/v1/traces',
+      'http/json',
+      { a: 'generic', b: 'generic' },
+      1000,
+      'gzip',
+    ]);
+    // Traces-specific only: the URL is used as given (no /v1/traces added, just the root path).
+    assert.deepEqual(pick(resolveOptions({}, specific)), [
+      'http://traces:4318/',
+      'http/protobuf',
+      { b: 'traces', c: 'traces' },
+      2000,
+      'none',
+    ]);
+    // Both: the specific one wins setting by setting; headers are merged, specific keys over generic ones.
+    assert.deepEqual(pick(resolveOptions({}, { ...generic, ...specific })), [
+      'http://traces:4318/',
+      'http/protobuf',
+      { a: 'generic', b: 'traces', c: 'traces' },
+      2000,
+      'none',
+    ]);
+    // Options over both.
+    assert.deepEqual(
+      pick(
+        resolveOptions(
+          { endpoint: 'http://opt:4318', protocol: 'http/json', headers: { c: 'opt' }, timeoutMillis: 3000, compression: 'gzip' },
+          { ...generic, ...specific },
+        ),
+      ),
+      ['http://opt:4318/v1/traces', 'http/json', { a: 'generic', b: 'traces', c: 'opt' }, 3000, 'gzip'],
+    );
+    // Blank variables count as unset.
+    assert.equal(resolveOptions({}, { ...generic, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '  ' }).url, 'http://generic:4318/prefix/v1/traces');
+  });
+
   it('options win over the environment; option headers merge over env headers', () => {
     const o = resolveOptions(
       { endpoint: 'http://opt:4318', protocol: 'http/protobuf', headers: { b: 'opt' }, timeoutMillis: 100 },

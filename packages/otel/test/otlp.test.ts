@@ -149,12 +149,15 @@ describe('concurrent async spans over OTLP/HTTP JSON', () => {
             'process_shard',
             async (span) => {
               await timedSpan('load', () => new Promise((r) => setTimeout(r, 15 - i * 5)), { spanAttributes: { shard } });
+              if (shard === 'c') getRecorder().error(span, 'shard c had bad rows', new RangeError('row 7'));
               getRecorder().event(span, Event.create('shard_done', { rows: 100, shard, ratio: 0.25 }));
             },
             { spanAttributes: { shard } },
           ),
         ),
       );
+      // While the application span runs: a telemetry-data error must still be a root of its own.
+      getRecorder().telemetryDataError('input stats missing', { source: 'loader' });
     });
     await OneLoggerProvider.instance().shutdown();
 
@@ -180,39 +183,123 @@ describe('concurrent async spans over OTLP/HTTP JSON', () => {
       assert.deepEqual(done?.types, { rows: 'int', shard: 'string', ratio: 'double', timestamp_msec: 'int' });
     }
     assert.equal(app.resource['service.name'], 'etl_job');
+    // The application error: ERROR status (with the message) on its span only, an `error` event and an
+    // `error_for_process_shard` child span with ERROR status.
+    const failed = shards.find((s) => s.attributes.shard === 'c') as ReceivedSpan;
+    assert.deepEqual([failed.statusCode, failed.statusMessage], [2, 'shard c had bad rows']);
+    assert.deepEqual(
+      shards.filter((s) => s !== failed).map((s) => s.statusCode),
+      [0, 0],
+    );
+    assert.equal(app.statusCode, 0);
+    const error = failed.events.find((e) => e.name === 'error');
+    assert.equal(error?.attributes.error_message, 'shard c had bad rows');
+    assert.equal(error?.attributes.exception_type, 'RangeError');
+    assert.equal(error?.attributes.exception_message, 'row 7');
+    const errorSpan = spans.find((s) => s.name === 'error_for_process_shard');
+    assert.equal(errorSpan?.parentSpanId, failed.spanId);
+    assert.deepEqual([errorSpan?.statusCode, errorSpan?.statusMessage], [2, 'shard c had bad rows']);
+    // The telemetry-data error: a root span in a trace of its own, status ERROR, one event with typed attributes.
+    const tde = spans.filter((s) => s.name === 'span_for_telemetry_data_error');
+    assert.equal(tde.length, 1);
+    assert.equal(tde[0]?.parentSpanId, undefined);
+    assert.notEqual(tde[0]?.traceId, app.traceId);
+    assert.deepEqual([tde[0]?.statusCode, tde[0]?.statusMessage], [2, 'input stats missing']);
+    assert.deepEqual(
+      tde[0]?.events.map((e) => [e.name, e.attributes.error_message, e.attributes.telemetry_data_error_type, e.attributes.source]),
+      [['telemetry_data_error', 'input stats missing', 'incomplete_telemetry_data', 'loader']],
+    );
+    assert.equal(tde[0]?.events[0]?.types.timestamp_msec, 'int');
   });
 });
 
 describe('configuration', () => {
-  it('a YAML entry { class_name: otel } (and the Python class path) turns the exporter on, env headers included', async () => {
-    const yaml = join(dir, 'exporters.yaml');
-    writeFileSync(
-      yaml,
-      [
-        'exporters:',
-        '  - class_name: otel',
-        '    config:',
-        `      endpoint: ${receiver.url}`,
-        '      protocol: http/json',
-        '      scheduled_delay_millis: 20',
-        '      resource: { deployment.environment: test }',
-      ].join('\n'),
-    );
-    process.env.OTEL_EXPORTER_OTLP_HEADERS = 'authorization=Bearer%20tok';
+  for (const [className, eventSpans] of [
+    ['otel', true],
+    ['nv_one_logger.otel.exporter.otel_exporter.OTelExporter', false],
+  ] as const) {
+    it(`a YAML exporter config file entry { class_name: ${className} } turns the exporter on (event_spans: ${eventSpans}), env headers included`, async () => {
+      const yaml = join(dir, `exporters-${eventSpans}.yaml`);
+      writeFileSync(
+        yaml,
+        [
+          'exporters:',
+          `  - class_name: ${className}`,
+          '    config:',
+          `      endpoint: ${receiver.url}`,
+          '      protocol: http/json',
+          '      scheduled_delay_millis: 20',
+          `      event_spans: ${eventSpans}`,
+          '      resource: { deployment.environment: test }',
+        ].join('\n'),
+      );
+      process.env.OTEL_EXPORTER_OTLP_HEADERS = 'authorization=Bearer%20tok';
+      try {
+        await import('../src/index.js');
+        OneLoggerProvider.instance().configure({ applicationName: 'yaml_app', sessionTag: 's', worldSize: 1 }, { configFilePath: yaml });
+        await timedSpan('from_yaml', (span) => {
+          getRecorder().event(span, Event.create('tick', { n: 1 }));
+        });
+        await OneLoggerProvider.instance().shutdown();
+      } finally {
+        delete process.env.OTEL_EXPORTER_OTLP_HEADERS;
+      }
+      const span = receiver.spans.find((s) => s.name === 'from_yaml');
+      assert.ok(span);
+      assert.deepEqual(
+        span.events.map((e) => e.name),
+        ['span_start', 'tick', 'span_stop'],
+      );
+      assert.deepEqual(
+        receiver.spans.map((s) => s.name).sort(),
+        eventSpans
+          ? ['from_yaml', 'span_start_event_for_from_yaml', 'span_stop_event_for_from_yaml', 'tick_event_for_from_yaml']
+          : ['from_yaml'],
+      );
+      assert.equal(span.resource['service.name'], 'yaml_app');
+      assert.equal(span.resource['deployment.environment'], 'test');
+      assert.equal(receiver.requests[0]?.headers.authorization, 'Bearer tok');
+      assert.equal(receiver.requests[0]?.contentType, 'application/json');
+    });
+  }
+
+  it('traces-specific OTEL_EXPORTER_OTLP_TRACES_* variables win over the generic ones; OTEL_SERVICE_NAME and options.resource', async () => {
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9/not-used',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=generic,x-region=eu',
+      OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-tenant=traces',
+      OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'gzip',
+      OTEL_SERVICE_NAME: 'svc_from_env',
+      OTEL_RESOURCE_ATTRIBUTES: 'team=infra,deployment.environment=staging',
+    };
+    Object.assign(process.env, env);
     try {
-      await import('../src/index.js');
-      OneLoggerProvider.instance().configure({ applicationName: 'yaml_app', sessionTag: 's', worldSize: 1 }, { configFilePath: yaml });
-      await timedSpan('from_yaml', () => undefined);
+      const exporter = new OTelExporter({ scheduledDelayMillis: 20, resource: { 'deployment.environment': 'prod' } });
+      assert.equal(exporter.endpoint, receiver.url);
+      OneLoggerProvider.instance().configure(
+        { applicationName: 'app_name', sessionTag: 's', worldSize: 1 },
+        new DefaultRecorder({ exporters: [exporter] }),
+      );
+      await timedSpan('from_traces_env', () => undefined);
       await OneLoggerProvider.instance().shutdown();
     } finally {
-      delete process.env.OTEL_EXPORTER_OTLP_HEADERS;
+      for (const key of Object.keys(env)) delete process.env[key];
     }
-    const span = receiver.spans.find((s) => s.name === 'from_yaml');
+    const request = receiver.requests[0];
+    assert.equal(request?.contentType, 'application/json');
+    assert.equal(request?.headers['content-encoding'], 'gzip');
+    assert.equal(request?.headers['x-tenant'], 'traces');
+    assert.equal(request?.headers['x-region'], 'eu');
+    const span = receiver.spans.find((s) => s.name === 'from_traces_env');
     assert.ok(span);
-    assert.equal(span.resource['service.name'], 'yaml_app');
-    assert.equal(span.resource['deployment.environment'], 'test');
-    assert.equal(receiver.requests[0]?.headers.authorization, 'Bearer tok');
-    assert.equal(receiver.requests[0]?.contentType, 'application/json');
+    // OTEL_SERVICE_NAME names the service over the application name; options.resource wins over the env.
+    assert.equal(span.resource['service.name'], 'svc_from_env');
+    assert.equal(span.resource.team, 'infra');
+    assert.equal(span.resource['deployment.environment'], 'prod');
+    assert.equal(span.resource['one_logger.session_tag'], 's');
   });
 
   it('OTEL_EXPORTER_OTLP_ENDPOINT (a base URL) is used when no endpoint is given', async () => {

@@ -1,6 +1,6 @@
-// The collector misbehaves (down, slow, 503 then 200, 500 then 200, 400, overwhelmed): flush and shutdown
-// stay bounded, retries happen where they should, every loss is counted and reported, and the job never sees
-// an error.
+// The collector misbehaves (down, down then up, slow, 429/503/500 then 200, 400, overwhelmed; a span exporter
+// that never calls back): flush and shutdown stay bounded, retries happen where they should, every loss is
+// counted and reported, and the job never sees an error.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DefaultRecorder, FileExporter, getRecorder, OneLoggerProvider, timedSpan } from '@nv-one-logger/core';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { readRecords } from '../../core/test/helpers/records.js';
 import { type DropReport, OTelExporter, type OTelExporterOptions } from '../src/index.js';
 import { OtlpReceiver } from './helpers/otlp-receiver.js';
@@ -123,17 +125,51 @@ describe('collector slow', () => {
     );
     assert.equal(job.drops[0]?.count, 9);
     assert.ok(receiver.requests.length >= 1);
+    // The recorder closes the OTel exporter before the file, so the file records the loss found at the bound.
+    const tde = readRecords(job.file).filter((r) => r.type === 'telemetry_data_error');
+    assert.equal(tde.length, 1);
+    assert.equal(tde[0]?.error.attributes.error_message, 'OTelExporter dropped 9 span(s) (shutdown_timeout); 9 dropped so far');
   });
 
-  it('answers slower than timeoutMillis: the request times out, is retried, then dropped', async () => {
+  it('flush() with a collector that never answers returns at the bound; the spans are still sent later', async () => {
+    receiver.answers = ['hang'];
+    const job = configure({ endpoint: receiver.url, timeoutMillis: 800, shutdownTimeoutMillis: 300 });
+    assert.equal(await work(2), 2);
+    const flush = await timed(() => job.exporter.flush());
+    assert.ok(flush.ms >= 250 && flush.ms < 800, `flush took ${flush.ms} ms`);
+    assert.equal(job.exporter.stats.exported, 0);
+    assert.equal(job.exporter.stats.dropped, 0, 'a bounded flush gives up waiting, not the spans');
+    // The hung request times out (800 ms) and is dropped; spans ended afterwards go out normally.
+    await receiver.waitFor(() => job.drops.length > 0, 3000);
+    assert.equal(job.drops[0]?.reason, 'export_failed');
+    assert.equal(job.drops[0]?.count, 6);
+    assert.match(job.drops[0]?.detail ?? '', /Request timed out/);
+    assert.equal(await work(1), 0);
+    await job.exporter.flush();
+    assert.ok(receiver.spans.some((s) => s.name === 'step'));
+    assert.ok(receiver.spans.some((s) => s.name === 'span_for_telemetry_data_error'));
+  });
+
+  it('answers slower than timeoutMillis: the request times out (using up its time, so no retry), the spans are dropped and reported', async () => {
     receiver.defaultAnswer = { status: 200, delayMs: 1500 };
     const job = configure({ endpoint: receiver.url, timeoutMillis: 300, shutdownTimeoutMillis: 3000 });
     assert.equal(await work(1), 0);
-    await job.exporter.flush();
+    const flush = await timed(() => job.exporter.flush());
+    assert.ok(flush.ms < 1500, `flush took ${flush.ms} ms`);
     assert.equal(job.exporter.stats.exported, 0);
     assert.equal(job.exporter.stats.dropped, 4); // 3 + the span of the telemetry-data error reporting them
     assert.equal(job.drops[0]?.reason, 'export_failed');
     assert.equal(job.drops[0]?.count, 3);
+    assert.match(job.drops[0]?.detail ?? '', /Request timed out/);
+    // One request for the batch, one for the telemetry-data error span: neither was repeated.
+    assert.deepEqual(
+      receiver.requests.map((r) => r.spans.length),
+      [3, 1],
+    );
+    await OneLoggerProvider.instance().shutdown();
+    const tde = readRecords(job.file).filter((r) => r.type === 'telemetry_data_error');
+    assert.equal(tde.length, 1);
+    assert.match(tde[0]?.error.attributes.error_message, /^OTelExporter dropped 3 span\(s\) \(export_failed: Request timed out\)/);
   });
 });
 
@@ -156,6 +192,21 @@ describe('retries', () => {
     assert.equal(job.drops.length, 0);
   });
 
+  it('429 with Retry-After: 1 then 200: the transport waits the given second, then delivers', async () => {
+    receiver.answers = [{ status: 429, headers: { 'retry-after': '1' } }];
+    const job = configure({ endpoint: receiver.url, timeoutMillis: 5000 });
+    assert.equal(await work(1), 0);
+    await job.exporter.flush();
+    assert.deepEqual(
+      receiver.requests.map((r) => r.status),
+      [429, 200],
+    );
+    const gap = (receiver.requests[1]?.at ?? 0) - (receiver.requests[0]?.at ?? 0);
+    assert.ok(gap >= 950, `retried after ${gap} ms`);
+    assert.equal(job.exporter.stats.exported, 3);
+    assert.equal(job.exporter.stats.dropped, 0);
+  });
+
   it('500 then 200: retried by the exporter with backoff (the OTLP transport would give up)', async () => {
     receiver.answers = [500];
     const job = configure({ endpoint: receiver.url, timeoutMillis: 5000 });
@@ -165,9 +216,35 @@ describe('retries', () => {
       receiver.requests.map((r) => r.status),
       [500, 200],
     );
+    const gap = (receiver.requests[1]?.at ?? 0) - (receiver.requests[0]?.at ?? 0);
+    assert.ok(gap >= 350, `retried after ${gap} ms (backoff starts at 500 ms ± 20 %)`);
     assert.equal(job.exporter.stats.retries, 1);
     assert.equal(job.exporter.stats.exported, 3);
     assert.equal(job.exporter.stats.dropped, 0);
+  });
+
+  it('network errors are retried with backoff: a collector that comes up after the first attempt gets everything', async () => {
+    const url = await deadUrl();
+    const job = configure({ endpoint: url, timeoutMillis: 6000 });
+    assert.equal(await work(2), 2);
+    const t0 = performance.now();
+    const flushing = job.exporter.flush();
+    // The first attempt is refused (nothing listens); the collector starts while the transport backs off.
+    await new Promise((r) => setTimeout(r, 200));
+    const late = await new OtlpReceiver().start(Number(new URL(url).port));
+    try {
+      await flushing;
+      assert.deepEqual(
+        late.requests.map((r) => [r.status, r.spans.length]),
+        [[200, 6]],
+      );
+      assert.ok((late.requests[0]?.at ?? 0) - t0 >= 700, 'delivered by a retry after the backoff (1 s ± 20 %)');
+      assert.equal(job.exporter.stats.exported, 6);
+      assert.equal(job.exporter.stats.dropped, 0);
+      assert.equal(job.drops.length, 0);
+    } finally {
+      await late.stop();
+    }
   });
 
   it('400: not retried; the batch is dropped, counted and reported', async () => {
@@ -201,6 +278,34 @@ describe('overwhelmed', () => {
     assert.ok(job.drops.every((d) => d.reason === 'queue_full'));
     await job.exporter.flush();
     assert.equal(job.exporter.stats.exported, 10);
+  });
+});
+
+describe('a custom span exporter that never calls back', () => {
+  it('the stuck export counts as failed after timeoutMillis plus grace; later batches go through', async () => {
+    const received: string[][] = [];
+    let calls = 0;
+    const stuckOnce: SpanExporter = {
+      export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+        calls++;
+        if (calls === 1) return; // never answers
+        received.push(spans.map((s) => s.name));
+        done({ code: ExportResultCode.SUCCESS });
+      },
+      shutdown: () => Promise.resolve(),
+    };
+    const job = configure({ spanExporter: stuckOnce, timeoutMillis: 200 });
+    assert.equal(await work(1), 0);
+    const flush = await timed(() => job.exporter.flush());
+    assert.ok(flush.ms >= 350 && flush.ms < 2000, `flush took ${flush.ms} ms`);
+    assert.equal(job.drops[0]?.reason, 'export_failed');
+    assert.equal(job.drops[0]?.count, 3);
+    assert.equal(job.drops[0]?.detail, 'the span exporter did not answer within 400 ms');
+    assert.equal(await work(1), 0);
+    await job.exporter.flush();
+    assert.deepEqual(received, [['span_for_telemetry_data_error'], ['span_start_event_for_step', 'span_stop_event_for_step', 'step']]);
+    assert.equal(job.exporter.stats.exported, 4);
+    assert.equal(job.exporter.stats.dropped, 3);
   });
 });
 

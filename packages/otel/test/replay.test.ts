@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -180,6 +181,54 @@ describe('one-logger replay', () => {
     const badProtocol = await cli(['replay', file, '--otlp', receiver.url, '--protocol', 'grpc']);
     assert.equal(badProtocol.status, 2);
     assert.match(badProtocol.stderr, /--protocol must be http\/protobuf or http\/json \(got "grpc"\)/);
+  });
+});
+
+describe('one-logger replay: several files, --no-event-spans, --timeout-ms', () => {
+  it('replays two files in one run; --no-event-spans sends span events only', async () => {
+    const first = join(dir, 'node-a.jsonl');
+    const second = join(dir, 'node-b.jsonl');
+    await writeJob(first);
+    OneLoggerProvider.resetForTests();
+    await writeJob(second);
+    const records = [...readRecords(first), ...readRecords(second)];
+    const run = await cli(['replay', first, second, '--otlp', receiver.url, '--no-event-spans']);
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, new RegExp(`^replayed 2 files, ${records.length} records: 10 spans \\(10 OTel spans delivered, 0 dropped\\)`));
+    const spans = receiver.spans;
+    assert.equal(spans.length, 10, 'one OTel span per one-logger span, no child span per event');
+    assert.equal(new Set(spans.map((s) => s.traceId)).size, 2, 'one trace per file');
+    for (const r of records.filter((x) => x.type === 'event' || x.type === 'application_error')) {
+      const owner = realSpans(spans).get(r.span_id);
+      assert.ok(owner?.events.some((e) => e.name === r.event.name && e.attributes.timestamp_msec === r.event.attributes.timestamp_msec));
+    }
+    assert.equal(spans.filter((s) => s.statusCode === 2).length, 2, 'the failed stage of each file');
+  });
+
+  it('--timeout-ms bounds a replay to a dead collector; exit 1 with the drops counted', async () => {
+    const file = join(dir, 'to-dead.jsonl');
+    writeFileSync(
+      file,
+      '{"type":"complete","id":"a","name":"x","attributes":{"duration_msec":1},"start_event":{"name":"span_start","attributes":{"timestamp_msec":1700000000000}},"stop_event":{"name":"span_stop","attributes":{"timestamp_msec":1700000000001}},"count":1,"pid":1}\n',
+    );
+    // A port on 127.0.0.1 where nothing listens (bound, then released).
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise<void>((r) => server.close(() => r()));
+    const t0 = performance.now();
+    const run = await cli(['replay', file, '--otlp', `http://127.0.0.1:${port}/v1/traces`, '--timeout-ms', '500']);
+    const ms = performance.now() - t0;
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stdout, /1 span \(0 OTel spans delivered, 3 dropped\)/);
+    assert.ok(ms < 5000, `replay took ${ms} ms`);
+    const badHeader = await cli(['replay', file, '--otlp', receiver.url, '--header', 'hunter2']);
+    assert.equal(badHeader.status, 2);
+    assert.match(badHeader.stderr, /--header needs key=value/);
+    assert.doesNotMatch(badHeader.stderr, /hunter2/);
+    const badTimeout = await cli(['replay', file, '--otlp', receiver.url, '--timeout-ms', '0']);
+    assert.equal(badTimeout.status, 2);
+    assert.match(badTimeout.stderr, /--timeout-ms needs a positive integer \(got "0"\)/);
   });
 });
 

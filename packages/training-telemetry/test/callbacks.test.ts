@@ -401,6 +401,7 @@ describe('spec §9.2 reference scenario (exact records)', () => {
       'event:training_metrics_update',
       'stop:training_loop',
       'stop:application',
+      'flush',
       'close',
     ]);
   });
@@ -530,6 +531,7 @@ describe('application lifecycle (spec §10 item 36)', () => {
         'event:one_logger_initialization',
         'event:update_training_telemetry_config',
         'stop:application',
+        'flush',
         'close',
       ]);
       const [, start, init, config, stop] = rec.calls;
@@ -1100,6 +1102,7 @@ describe('checkpoint save (spec §10 items 41, 42, §6.5-§7)', () => {
       'event:save_checkpoint_success',
       'stop:training_loop',
       'stop:application',
+      'flush',
       'close',
     ]);
     const appId = rec.calls[1]?.spanId;

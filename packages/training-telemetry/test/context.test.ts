@@ -83,6 +83,7 @@ describe('callback forms (spec §10 items 49-57)', () => {
       'event:one_logger_initialization',
       'event:update_training_telemetry_config',
       'stop:application',
+      'flush',
       'close',
     ]);
     assertExact(rec.calls[4]?.attributes, { duration_msec: 700000 });

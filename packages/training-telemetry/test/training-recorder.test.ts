@@ -584,7 +584,13 @@ describe('application end, timer auto-stop and cleanup (spec §10 items 65-69, W
     advance(2);
     await onAppEnd();
     assert.equal(rec.calls.filter((c) => c.op === 'error').length, 0);
-    assert.deepStrictEqual(rec.sequence.slice(-4), ['stop:training_loop', 'stop:model_initialization', 'stop:application', 'close']);
+    assert.deepStrictEqual(rec.sequence.slice(-5), [
+      'stop:training_loop',
+      'stop:model_initialization',
+      'stop:application',
+      'flush',
+      'close',
+    ]);
   });
 
   test('W6: open children are stopped first, at the application stop time (the iteration window is closed too)', async () => {
@@ -659,7 +665,7 @@ describe('application end, timer auto-stop and cleanup (spec §10 items 65-69, W
     recorder.stop(loop);
     recorder.stop(app);
     await recorder.close();
-    assert.deepStrictEqual(rec.sequence.slice(-3), ['stop:training_loop', 'stop:application', 'close']);
+    assert.deepStrictEqual(rec.sequence.slice(-4), ['stop:training_loop', 'stop:application', 'flush', 'close']);
     assert.equal(recorder.activeStandardSpan('training_loop'), undefined);
     assert.equal(recorder.activeStandardSpan('application'), undefined);
     assert.deepStrictEqual(recorder.getActiveSpansByName('application'), []);
@@ -818,9 +824,9 @@ describe('integration: a full job (spec §10 items 70, 71)', () => {
       }
       if (i % 5 === 0) expected.push('start:validation_loop', 'event:validation_metrics_update', 'stop:validation_loop');
     }
-    expected.push('event:training_metrics_update', 'stop:training_loop', 'stop:application', 'close');
+    expected.push('event:training_metrics_update', 'stop:training_loop', 'stop:application', 'flush', 'close');
     assert.deepStrictEqual(rec.sequence, expected);
-    assert.equal(rec.sequence.length, 47);
+    assert.equal(rec.sequence.length, 48);
 
     // Parents: the phases and the loop under the application; saves and validation loops under the loop.
     const appId = rec.calls[1]?.spanId;

@@ -8,6 +8,7 @@ import type { TracingTimestamp } from '../core/time.js';
 import type { Exporter } from '../exporter/exporter.js';
 import { internalLogger } from '../internal/logger.js';
 import { handleTelemetryFailure, noteSkipped, runtime, type TelemetryDataErrorSink } from '../internal/runtime.js';
+import { isThenable } from '../internal/utils.js';
 import { RunningSpans } from './running-spans.js';
 
 export const ExportCustomizationMode = {
@@ -62,6 +63,9 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
   /** Started and not yet stopped spans, in start order. */
   private readonly spans = new RunningSpans();
   private closedFlag = false;
+  /** Exporters whose `close()` has been called (they get no more telemetry-data errors). */
+  private readonly closingExporters = new Set<ExporterStatus>();
+  private exportersClosed = false;
   private closing: Promise<void> | undefined;
 
   constructor(options: DefaultRecorderOptions) {
@@ -207,8 +211,11 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
   }
 
   /**
-   * Stops every running span (latest first, so leaves close before their parents), then closes every
-   * exporter, even after the library disabled itself. Never throws; a second call returns the same promise.
+   * Stops every running span (latest first, so leaves close before their parents), then flushes and closes
+   * every exporter, even after the library disabled itself. Exporters that deliver asynchronously (their
+   * `flush()` returns a promise: network exporters) are closed first, while the others stay open to record
+   * what they report on the way (such as spans a collector never confirmed). Never throws; a second call
+   * returns the same promise. The recorder refuses new spans from the first call on.
    */
   close(): Promise<void> {
     if (this.closing === undefined) {
@@ -221,9 +228,12 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
 
   // ---------------------------------------------------------------- TelemetryDataErrorSink
 
-  /** @internal Used by the error-handling strategy: never guarded, never throws, no-op once closed. */
+  /**
+   * @internal Used by the error-handling strategy and by exporters: never guarded, never throws. While the
+   * recorder closes, it reaches the exporters not yet closing; a no-op once every exporter is closed.
+   */
   reportTelemetryDataErrorUnguarded(message: string): void {
-    if (this.closedFlag) return;
+    if (this.exportersClosed) return;
     try {
       this.sendTelemetryDataError(message, undefined);
     } catch (e) {
@@ -374,7 +384,7 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
   /** Sends one telemetry-data error to each exporter that has not received one yet. */
   private sendTelemetryDataError(errorMessage: string, attributes: AttributesInput): void {
     for (const s of this.statuses) {
-      if (s.forceDisabled || s.telemetryDataErrorReported) continue;
+      if (s.forceDisabled || s.telemetryDataErrorReported || this.closingExporters.has(s)) continue;
       s.telemetryDataErrorReported = true;
       const type = s.anyDataExportedSuccessfully
         ? TelemetryDataErrorType.INCOMPLETE_TELEMETRY_DATA
@@ -426,8 +436,32 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
   }
 
   private async closeExporters(): Promise<void> {
+    // flush() tells the two kinds apart and starts delivery; it is not awaited, because close() delivers
+    // what is left within the exporter's own bound (awaiting both would double that bound).
+    const asynchronous = new Set<ExporterStatus>();
+    const flushes: Promise<void>[] = [];
+    for (const s of this.statuses) {
+      if (s.forceDisabled) continue;
+      try {
+        const r = s.exporter.flush();
+        if (isThenable(r)) {
+          asynchronous.add(s);
+          flushes.push(Promise.resolve(r).then(undefined, (e: unknown) => this.exportFailed(s, e)));
+        }
+      } catch (e) {
+        this.exportFailed(s, e);
+      }
+    }
+    await this.closeAll(this.statuses.filter((s) => asynchronous.has(s)));
+    await Promise.all(flushes);
+    await this.closeAll(this.statuses.filter((s) => !asynchronous.has(s)));
+    this.exportersClosed = true;
+  }
+
+  private async closeAll(statuses: ExporterStatus[]): Promise<void> {
     await Promise.all(
-      this.statuses.map(async (s) => {
+      statuses.map(async (s) => {
+        this.closingExporters.add(s);
         try {
           await s.exporter.close();
         } catch (e) {

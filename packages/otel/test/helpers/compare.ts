@@ -26,14 +26,15 @@ export function assertMatchesRecords(records: Rec[], spans: ReceivedSpan[]): voi
     assert.equal(s.types.one_logger_span_id, 'string');
     if (r.parent_id === undefined) assert.equal(s.parentSpanId, undefined, `${r.name} is a root`);
     else assert.equal(s.parentSpanId, real.get(r.parent_id)?.spanId, `${r.name}'s parent is span ${r.parent_id}`);
-    const startMs = r.start_event.attributes.timestamp_msec as number;
-    assert.ok(Math.abs(Number(s.startNs / 1000n) / 1000 - startMs) < 1, `${r.name} starts at its start_event time`);
+    assertAtMs(s.startNs, r.start_event.attributes.timestamp_msec, `${r.name} starts at its start_event time`);
     assert.equal(s.events[0]?.name, 'span_start');
     assert.equal(s.events.at(-1)?.name, 'span_stop');
   }
   const finals = records.filter((r) => r.type === 'stop' || r.type === 'complete');
   for (const r of finals) {
     const s = real.get(r.id) as ReceivedSpan;
+    assertAtMs(s.endNs, r.stop_event.attributes.timestamp_msec, `${r.name} ends at its stop_event time`);
+    assert.ok(s.endNs >= s.startNs);
     for (const [k, v] of Object.entries(r.attributes as Record<string, unknown>)) {
       assert.deepEqual(s.attributes[k], v, `${r.name}.${k}`);
       const expected =
@@ -54,6 +55,7 @@ export function assertMatchesRecords(records: Rec[], spans: ReceivedSpan[]): voi
     const found = owner.events.find((e) => e.name === r.event.name && e.attributes.timestamp_msec === r.event.attributes.timestamp_msec);
     assert.ok(found, `event ${r.event.name} on ${owner.name}`);
     assert.deepEqual(found.attributes, r.event.attributes);
+    assertAtMs(found.timeNs, r.event.attributes.timestamp_msec, `event ${r.event.name} at its time`);
     const fakeName = r.type === 'event' ? `${r.event.name}_event_for_${owner.name}` : `error_for_${owner.name}`;
     // Concurrent spans can have events in the same millisecond: the child span is found under its owner.
     const fake = spans.find(
@@ -64,4 +66,14 @@ export function assertMatchesRecords(records: Rec[], spans: ReceivedSpan[]): voi
     assert.equal(fake.startNs, fake.endNs);
     assert.equal(fake.startNs, found.timeNs);
   }
+}
+
+/**
+ * `ns` (OTLP nanoseconds) is the instant whose truncated millisecond is `timestampMsec` (the record's
+ * `timestamp_msec`), give or take the nanosecond rounding at a millisecond boundary.
+ */
+function assertAtMs(ns: bigint, timestampMsec: unknown, what: string): void {
+  assert.equal(typeof timestampMsec, 'number', what);
+  const offset = ns - BigInt(timestampMsec as number) * 1_000_000n;
+  assert.ok(offset >= 0n && offset <= 1_000_000n, `${what}: ${ns} ns vs ${String(timestampMsec)} ms`);
 }

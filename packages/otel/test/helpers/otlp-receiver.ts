@@ -45,6 +45,8 @@ export interface ReceivedRequest {
   bytes: number;
   /** Status the receiver answered with. */
   status: number;
+  /** `performance.now()` when the request body had arrived. */
+  at: number;
   spans: ReceivedSpan[];
 }
 
@@ -103,7 +105,7 @@ export class OtlpReceiver {
       const contentType = String(req.headers['content-type'] ?? '');
       const spans = contentType.includes('json') ? fromJson(JSON.parse(body.toString('utf8'))) : fromProtobuf(body);
       const answer = this.answers.shift() ?? this.defaultAnswer;
-      const record: ReceivedRequest = { contentType, headers: req.headers, bytes: body.length, status: 0, spans };
+      const record: ReceivedRequest = { contentType, headers: req.headers, bytes: body.length, status: 0, at: performance.now(), spans };
       this.requests.push(record);
       if (answer === 'hang') {
         record.status = -1;
