@@ -1160,13 +1160,69 @@ describe('DefaultRecorder: bad input and misuse', () => {
     assert.deepEqual(logged('ERROR'), ['Exception in telemetry code when calling start: Attribute x: numbers must be finite (got NaN)']);
   });
 
-  test('an invalid attribute value under disable_quietly: nothing thrown, library disabled, one TDE record, later calls are no-ops', async () => {
+  test('an invalid attribute value under disable_quietly: nothing thrown, the value is left out, one TDE record, the library stays enabled', async () => {
     manualClock(3000, 30);
     const exporter = fileExporter();
     const recorder = new DefaultRecorder({ exporters: [exporter] });
     configureProvider('disable_quietly_and_report_metric_error', recorder);
     const before = s(recorder.start('before'));
-    assert.equal(recorder.start('bad', { startEventAttributes: { y: [1, 'two'] as never } }), undefined);
+    // A NaN loss and a mixed list: realistic bad data from a job, which must not cost the job its telemetry.
+    const bad = s(recorder.start('bad', { spanAttributes: { loss: Number.NaN, ok: 1 }, startEventAttributes: { y: [1, 'two'] as never } }));
+    recorder.event(bad, Event.create('metrics', { loss: Number.POSITIVE_INFINITY, step: 3 }));
+    recorder.stop(bad);
+    recorder.stop(before);
+    assert.equal(OneLoggerProvider.instance().isEnabled, true);
+    await recorder.close();
+    const records = readRecords(exporter.filePath);
+    assert.deepEqual(
+      records.map((r) => [r.type, r.name ?? r.event?.name ?? null]),
+      [
+        ['start', 'before'],
+        ['telemetry_data_error', null],
+        ['start', 'bad'],
+        ['event', 'metrics'],
+        ['stop', 'bad'],
+        ['stop', 'before'],
+      ],
+    );
+    assert.equal(
+      records[1]?.error.attributes.error_message,
+      'Invalid telemetry input left out: All elements of a list attribute must be of primitive type and share one type: attribute y has a string at index 1 after number values',
+    );
+    assert.deepEqual(records[2]?.attributes, { ok: 1 });
+    assert.deepEqual(records[2]?.start_event.attributes, { timestamp_msec: 3000000 });
+    assert.deepEqual(records[3]?.event.attributes, { step: 3, timestamp_msec: 3000000 });
+    // One warning per attribute name, no error and no "disabling" message.
+    assert.deepEqual(logged('WARNING'), [
+      'All elements of a list attribute must be of primitive type and share one type: attribute y has a string at index 1 after number values; the value is left out.',
+      'Attribute loss: numbers must be finite (got NaN); the value is left out.',
+    ]);
+    assert.deepEqual(logged('ERROR'), []);
+  });
+
+  test('the same invalid attribute values under propagate_exceptions: OneLoggerError naming attribute, value and rule', () => {
+    const recorder = new DefaultRecorder({ exporters: [new RecordingExporter()] });
+    configureProvider('propagate_exceptions', recorder);
+    assert.throws(() => Event.create('metrics', { loss: Number.NaN }), {
+      name: 'OneLoggerError',
+      message: 'Attribute loss: numbers must be finite (got NaN)',
+    });
+    assert.throws(() => recorder.start('bad', { spanAttributes: { y: [1, 'two'] as never } }), {
+      name: 'OneLoggerError',
+      message:
+        'All elements of a list attribute must be of primitive type and share one type: attribute y has a string at index 1 after number values',
+    });
+  });
+
+  test('a library error under disable_quietly: nothing thrown, library disabled, one TDE record, later calls are no-ops', async () => {
+    manualClock(3000, 30);
+    const exporter = fileExporter();
+    const recorder = new DefaultRecorder({ exporters: [exporter] });
+    configureProvider('disable_quietly_and_report_metric_error', recorder);
+    const before = s(recorder.start('before'));
+    // A span this recorder never started cannot be stopped by it.
+    const stranger = Span.create('stranger');
+    assert.equal(recorder.stop(stranger), undefined);
     assert.equal(OneLoggerProvider.instance().isEnabled, false);
     assert.equal(recorder.start('later'), undefined);
     assert.equal(recorder.event(before, Event.create('e')), undefined);
@@ -1174,8 +1230,7 @@ describe('DefaultRecorder: bad input and misuse', () => {
     assert.equal(recorder.stop(before), undefined);
     assert.equal(recorder.telemetryDataError('another'), undefined);
     assert.equal(before.active, true, 'stop was skipped');
-    const message =
-      'Exception in telemetry code when calling start: All elements of a list attribute must be of primitive type and share one type: attribute y has a string at index 1 after number values';
+    const message = `Exception in telemetry code when calling stop: Span stranger (id=${stranger.id}) not found: it was not started by this recorder`;
     const expectedBeforeClose = [
       `{"type":"start","id":"${before.id}","name":"before","start_event":{"name":"span_start","attributes":{"timestamp_msec":3000000}},"count":1,"pid":${PID}}`,
       `{"type":"telemetry_data_error","error":{"name":"telemetry_data_error","attributes":{"error_message":"${message}","telemetry_data_error_type":"no_telemetry_data","timestamp_msec":3000000}},"count":2,"pid":${PID}}`,

@@ -1,4 +1,4 @@
-import { messageOf, OneLoggerError } from '../core/errors.js';
+import { ExportError, messageOf, OneLoggerError } from '../core/errors.js';
 import type { Exporter } from '../exporter/exporter.js';
 import type { ExporterConfig, ExporterConfigInput } from '../exporter/exporter-config.js';
 import { ExporterConfigManager } from '../exporter/exporter-config-manager.js';
@@ -53,21 +53,12 @@ export function createExportersFromConfig(options: ExporterConfigOptions, strate
   };
   const manager = new ExporterConfigManager();
   const direct = options.exporters;
-  let configs: ExporterConfig[] = [];
-  try {
-    configs = manager.generateExportConfig({
-      ...(direct !== undefined ? { direct } : {}),
-      ...(options.configFilePath !== undefined ? { configFilePath: options.configFilePath } : {}),
-    });
-  } catch (e) {
-    note(e);
-    // The file (or a package default) is broken: keep what the application passed directly.
-    try {
-      configs = direct === undefined ? [] : ExporterConfigManager.buildExporterConfigs(direct);
-    } catch (e2) {
-      note(e2);
-    }
-  }
+  const configs = manager.generateExportConfig({
+    ...(direct !== undefined ? { direct } : {}),
+    ...(options.configFilePath !== undefined ? { configFilePath: options.configFilePath } : {}),
+    // Quiet: a broken file or entry is skipped, every valid exporter is still built.
+    ...(propagate ? {} : { onProblem: note }),
+  });
   const exporters: Exporter[] = [];
   for (const config of configs) {
     try {
@@ -143,6 +134,14 @@ export class OneLoggerProvider {
       const options = recorder ?? {};
       const exporters = cfg.enableForCurrentRank ? createExportersFromConfig(options, cfg.errorHandlingStrategy, problems) : [];
       rec = new DefaultRecorder({ ...options.recorderOptions, exporters });
+    }
+    if (rec instanceof DefaultRecorder && rec.initializationErrors.length > 0) {
+      if (cfg.errorHandlingStrategy === ErrorHandlingStrategy.PROPAGATE_EXCEPTIONS) {
+        // Nothing stays half-configured: the exporters that did start are closed (their files released).
+        void rec.close();
+        throw new ExportError(rec.initializationErrors.join('; '));
+      }
+      problems.push(...rec.initializationErrors);
     }
     this.configValue = cfg;
     this.configInput = config;

@@ -1,3 +1,4 @@
+import { rejectInput } from '../internal/runtime.js';
 import { describeValue, OneLoggerError } from './errors.js';
 
 export type AttributePrimitive = string | number | boolean;
@@ -6,48 +7,59 @@ export type AttributeValue = AttributePrimitive | readonly string[] | readonly n
 export type AttributesInput = Readonly<Record<string, AttributeValue>> | Attributes | undefined;
 
 /**
- * Checks a value at creation time, so a record can never be malformed at export time.
- * Throws a OneLoggerError naming the attribute, the value and the rule.
+ * What is wrong with an attribute, or `undefined` if it is valid: the message names the attribute, the
+ * value and the rule.
  */
-export function validateAttribute(name: unknown, value: unknown): asserts value is AttributeValue {
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new OneLoggerError(`Attribute name must be a non-empty string (got ${describeValue(name)})`);
-  }
+export function attributeProblem(name: unknown, value: unknown): string | undefined {
+  if (typeof name !== 'string' || name.length === 0) return `Attribute name must be a non-empty string (got ${describeValue(name)})`;
   switch (typeof value) {
     case 'string':
     case 'boolean':
-      return;
+      return undefined;
     case 'number':
-      if (Number.isFinite(value)) return;
-      throw new OneLoggerError(`Attribute ${name}: numbers must be finite (got ${value})`);
+      return Number.isFinite(value) ? undefined : `Attribute ${name}: numbers must be finite (got ${value})`;
     default:
       break;
   }
   if (Array.isArray(value)) {
-    if (value.length === 0) return;
+    if (value.length === 0) return undefined;
     const kind = typeof value[0];
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
       const itemKind = typeof item;
       if (itemKind !== 'string' && itemKind !== 'number' && itemKind !== 'boolean') {
-        throw new OneLoggerError(
-          `All elements of a list attribute must be of primitive type: attribute ${name} has ${describeValue(item)} at index ${i}`,
-        );
+        return `All elements of a list attribute must be of primitive type: attribute ${name} has ${describeValue(item)} at index ${i}`;
       }
       if (itemKind !== kind) {
-        throw new OneLoggerError(
-          `All elements of a list attribute must be of primitive type and share one type: attribute ${name} has a ${itemKind} at index ${i} after ${kind} values`,
-        );
+        return `All elements of a list attribute must be of primitive type and share one type: attribute ${name} has a ${itemKind} at index ${i} after ${kind} values`;
       }
       if (itemKind === 'number' && !Number.isFinite(item)) {
-        throw new OneLoggerError(`Attribute ${name}: numbers must be finite (got ${item} at index ${i})`);
+        return `Attribute ${name}: numbers must be finite (got ${item} at index ${i})`;
       }
     }
-    return;
+    return undefined;
   }
-  throw new OneLoggerError(
-    `Attribute ${name}: value must be a string, a finite number, a boolean or a homogeneous array of those (got ${describeValue(value)})`,
-  );
+  return `Attribute ${name}: value must be a string, a finite number, a boolean or a homogeneous array of those (got ${describeValue(value)})`;
+}
+
+/**
+ * Checks a value at creation time, so a record can never be malformed at export time.
+ * Throws a OneLoggerError naming the attribute, the value and the rule.
+ */
+export function validateAttribute(name: unknown, value: unknown): asserts value is AttributeValue {
+  const problem = attributeProblem(name, value);
+  if (problem !== undefined) throw new OneLoggerError(problem);
+}
+
+/**
+ * Whether an invalid attribute may be left out instead of thrown: under the quiet error strategy bad
+ * data never reaches the job as an exception (see `rejectInput`). Throws under the propagate strategy.
+ */
+export function acceptAttribute(name: unknown, value: unknown): value is AttributeValue {
+  const problem = attributeProblem(name, value);
+  if (problem === undefined) return true;
+  rejectInput(`attribute:${String(name)}`, problem);
+  return false;
 }
 
 /** One named attribute value (validated on construction, immutable). */
@@ -92,7 +104,7 @@ export class Attributes implements Iterable<[string, AttributeValue]> {
 
   /** Adds (or replaces) one attribute; returns the collection for chaining. */
   add(name: string, value: AttributeValue): this {
-    validateAttribute(name, value);
+    if (!acceptAttribute(name, value)) return this;
     this.map.set(name, Array.isArray(value) ? Object.freeze(value.slice()) : value);
     return this;
   }

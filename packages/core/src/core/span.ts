@@ -1,4 +1,5 @@
-import { Attribute, Attributes, type AttributesInput, type AttributeValue } from './attributes.js';
+import { rejectInput } from '../internal/runtime.js';
+import { Attribute, Attributes, type AttributesInput, type AttributeValue, acceptAttribute } from './attributes.js';
 import { assertThat, OneLoggerError } from './errors.js';
 import { Event, StandardEventAttributeName, StandardEventName } from './event.js';
 import { nextSpanId } from './ids.js';
@@ -149,16 +150,32 @@ export class Span {
     return event;
   }
 
-  addAttribute(name: string, value: AttributeValue): Attribute {
+  /**
+   * Sets one attribute of a running span (a stopped span's record is written: changing it afterwards would
+   * never be exported). Returns the stored attribute, or `undefined` when the quiet error strategy left an
+   * invalid value out.
+   */
+  addAttribute(name: string, value: AttributeValue): Attribute | undefined {
+    if (!this.acceptsChanges(name) || !acceptAttribute(name, value)) return undefined;
     const attribute = new Attribute(name, value);
     this.merged.addAttribute(attribute);
     this.noteUpdated(name);
     return attribute;
   }
 
+  /** Sets several attributes of a running span (see `addAttribute`). */
   addAttributes(attributes: AttributesInput): void {
+    const names = attributes instanceof Attributes ? [...attributes.map.keys()] : Object.keys(attributes ?? {});
+    if (!this.acceptsChanges(names.join(', '))) return;
     const incoming = attributes instanceof Attributes ? attributes : new Attributes(attributes);
     for (const [k, v] of incoming.map) this.setUpdated(k, v);
+  }
+
+  /** A stopped span's attributes are final (U8): the change is rejected (thrown, or left out when quiet). */
+  private acceptsChanges(what: string): boolean {
+    if (this.stopTime === undefined) return true;
+    rejectInput(`stopped-span:${this.name}`, `Span ${this.name} (id=${this.id}) is stopped: its attributes (${what}) can no longer change`);
+    return false;
   }
 
   /** `duration_msec` of a stopped span. */

@@ -44,6 +44,11 @@ export interface GenerateExportConfigOptions {
   direct?: ReadonlyArray<ExporterConfigInput | ExporterConfig> | undefined;
   /** A config file to use instead of the env variable and working-directory lookup. */
   configFilePath?: string | undefined;
+  /**
+   * Given: a broken part is skipped and handed to this function instead of thrown (a broken config file
+   * contributes nothing, package defaults included; a broken direct entry is left out, the others kept).
+   */
+  onProblem?: ((error: unknown) => void) | undefined;
 }
 
 type YamlModule = typeof import('yaml');
@@ -76,30 +81,59 @@ export class ExporterConfigManager {
 
   /** The merged, validated entries (disabled ones included); `[]` when nothing is configured anywhere. */
   generateExportConfig(options: GenerateExportConfigOptions = {}): ExporterConfig[] {
-    const fromFile = this.fileConfigs(options.configFilePath);
-    let result: ExporterConfig[];
+    const onProblem = options.onProblem;
+    let fileBroken = false;
+    let fromFile: ExporterConfig[] = [];
+    try {
+      fromFile = this.fileConfigs(options.configFilePath);
+    } catch (e) {
+      if (onProblem === undefined) throw e;
+      onProblem(e);
+      fileBroken = true;
+    }
+    let result: ExporterConfig[] = [];
     if (fromFile.length > 0) {
       // Package providers are not even run: the file replaces them, so their errors cannot matter.
       result = fromFile;
       internalLogger.info(`Loaded ${fromFile.length} exporter config(s) from file`);
-    } else {
-      result = this.packageConfigs();
+    } else if (!fileBroken) {
+      try {
+        result = this.packageConfigs();
+      } catch (e) {
+        if (onProblem === undefined) throw e;
+        onProblem(e);
+      }
       if (result.length > 0) internalLogger.info(`Loaded ${result.length} exporter config(s) from packages`);
     }
-    const direct = options.direct;
-    if (direct !== undefined) {
-      if (!Array.isArray(direct)) {
-        throw new ExporterConfigError(`direct exporter configs must be an array of entries (got ${describeValue(direct)})`, {
-          origin: { source: ExporterConfigSource.DIRECT },
-        });
-      }
-      if (direct.length > 0) {
-        const entries = ExporterConfigManager.buildExporterConfigs(direct, { source: ExporterConfigSource.DIRECT });
-        result = ExporterConfigManager.mergeConfigs(result, entries, (c) => this.exporterKey(c));
-      }
-    }
+    const entries = this.directConfigs(options.direct, onProblem);
+    if (entries.length > 0) result = ExporterConfigManager.mergeConfigs(result, entries, (c) => this.exporterKey(c));
     internalLogger.info(`Final configuration contains ${result.length} exporter(s)`);
     return result;
+  }
+
+  private directConfigs(
+    direct: GenerateExportConfigOptions['direct'],
+    onProblem: ((error: unknown) => void) | undefined,
+  ): ExporterConfig[] {
+    if (direct === undefined) return [];
+    if (!Array.isArray(direct)) {
+      const error = new ExporterConfigError(`direct exporter configs must be an array of entries (got ${describeValue(direct)})`, {
+        origin: { source: ExporterConfigSource.DIRECT },
+      });
+      if (onProblem === undefined) throw error;
+      onProblem(error);
+      return [];
+    }
+    if (onProblem === undefined) return ExporterConfigManager.buildExporterConfigs(direct, { source: ExporterConfigSource.DIRECT });
+    const entries: ExporterConfig[] = [];
+    direct.forEach((entry, entryIndex) => {
+      try {
+        entries.push(ExporterConfig.from(entry, { source: ExporterConfigSource.DIRECT, entryIndex }));
+      } catch (e) {
+        onProblem(e);
+      }
+    });
+    return entries;
   }
 
   /** Entries from the registered package defaults. */

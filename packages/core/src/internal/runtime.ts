@@ -1,4 +1,4 @@
-import { messageOf } from '../core/errors.js';
+import { messageOf, OneLoggerError } from '../core/errors.js';
 import { internalLogger } from './logger.js';
 
 export const ErrorHandlingStrategy = {
@@ -57,6 +57,7 @@ export function resetRuntime(): void {
   runtime.strategy = ErrorHandlingStrategy.PROPAGATE_EXCEPTIONS;
   runtime.sink = undefined;
   runtime.fatalErrorLogged = false;
+  rejectedKeys.clear();
   recomputeEnabled();
 }
 
@@ -67,6 +68,31 @@ export function noteSkipped(functionName: string): undefined {
 }
 
 let reporting = false;
+
+/**
+ * Bad input to a data-model constructor (an attribute value such as a NaN loss). Under the propagate
+ * strategy, or before the library is configured, a OneLoggerError with `message` is thrown. Under the quiet
+ * strategy the value is left out: a warning is logged and a telemetry-data error reported, once per `key`
+ * (so a bad value in every iteration costs one warning). The library stays enabled: this is the caller's
+ * data, not a library fault.
+ */
+export function rejectInput(key: string, message: string): void {
+  if (runtime.strategy !== ErrorHandlingStrategy.DISABLE_QUIETLY_AND_REPORT_METRIC_ERROR) throw new OneLoggerError(message);
+  if (rejectedKeys.has(key)) return;
+  if (rejectedKeys.size < MAX_REJECTED_KEYS) rejectedKeys.add(key);
+  internalLogger.warning(`${message}; the value is left out.`);
+  if (!runtime.enabled || reporting) return;
+  reporting = true;
+  try {
+    runtime.sink?.reportTelemetryDataErrorUnguarded(`Invalid telemetry input left out: ${message}`);
+  } catch {
+    // Reporting must not turn bad input into an exception.
+  } finally {
+    reporting = false;
+  }
+}
+const rejectedKeys = new Set<string>();
+const MAX_REJECTED_KEYS = 1024;
 
 /**
  * The error-handling strategy, applied to an exception thrown inside a guarded library call.

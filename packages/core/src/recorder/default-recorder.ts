@@ -63,6 +63,7 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
   /** Started and not yet stopped spans, in start order. */
   private readonly spans = new RunningSpans();
   private closedFlag = false;
+  private readonly initializationProblems: string[] = [];
   /** Exporters whose `close()` has been called (they get no more telemetry-data errors). */
   private readonly closingExporters = new Set<ExporterStatus>();
   private exportersClosed = false;
@@ -104,7 +105,23 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
       telemetryDataErrorReported: false,
     }));
     internalLogger.debug(`DefaultRecorder created with ${this.statuses.length} exporter(s)`);
-    for (const s of this.statuses) s.exporter.initialize();
+    // One exporter that cannot start (an unwritable path, say) must not take the others down: it is
+    // disabled and its problem kept; the provider throws or reports it, according to the error strategy.
+    for (const s of this.statuses) {
+      try {
+        s.exporter.initialize();
+      } catch (e) {
+        s.forceDisabled = true;
+        const message = `Exporter ${exporterName(s.exporter)} could not be initialized and is disabled: ${messageOf(e)}`;
+        this.initializationProblems.push(message);
+        internalLogger.error(message);
+      }
+    }
+  }
+
+  /** Exporters that failed to initialize (each disabled), one message each naming the exporter and the cause. */
+  get initializationErrors(): readonly string[] {
+    return this.initializationProblems;
   }
 
   /** The exporters and their failure bookkeeping (read-only use). */
