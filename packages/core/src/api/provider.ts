@@ -1,6 +1,6 @@
 import { ExportError, messageOf, OneLoggerError } from '../core/errors.js';
 import type { Exporter } from '../exporter/exporter.js';
-import type { ExporterConfig, ExporterConfigInput } from '../exporter/exporter-config.js';
+import type { ExporterConfigInput } from '../exporter/exporter-config.js';
 import { ExporterConfigManager } from '../exporter/exporter-config-manager.js';
 import { internalLogger } from '../internal/logger.js';
 import {

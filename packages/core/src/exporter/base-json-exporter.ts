@@ -72,7 +72,9 @@ export abstract class BaseJsonExporter extends BaseExporter {
   exportTelemetryDataError(error: TelemetryDataError): void {
     this.checkReady();
     this.flushPending();
-    this.writeTelemetryDataErrorRecord(error, ++this.recordCount, process.pid);
+    const count = this.recordCount + 1;
+    this.writeTelemetryDataErrorRecord(error, count, process.pid);
+    this.recordCount = count;
   }
 
   override close(): void | Promise<void> {
@@ -108,12 +110,17 @@ export abstract class BaseJsonExporter extends BaseExporter {
     this.emitSpan('start', held);
   }
 
+  // `count` advances only once a record is written, so a failed write leaves no gap (B9).
   private emitSpan(type: SpanRecord['type'], span: Span): void {
-    this.writeSpanRecord(type, span, ++this.recordCount, process.pid);
+    const count = this.recordCount + 1;
+    this.writeSpanRecord(type, span, count, process.pid);
+    this.recordCount = count;
   }
 
   private emitEvent(type: EventRecord['type'], event: Event, span: Span): void {
-    this.writeEventRecord(type, event, span, ++this.recordCount, process.pid);
+    const count = this.recordCount + 1;
+    this.writeEventRecord(type, event, span, count, process.pid);
+    this.recordCount = count;
   }
 
   /**

@@ -221,7 +221,7 @@ export class ExporterConfigManager {
         internalLogger.debug(`Exporter config for '${config.class_name}' is disabled; skipping it`);
         return;
       }
-      exporters.push(this.registry.create(config, context));
+      exporters.push(this.registry.create(config, { cwd: this.cwd(), ...context }));
     });
     return exporters;
   }

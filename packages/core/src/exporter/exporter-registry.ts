@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { ConfigError, describeValue, messageOf, OneLoggerError } from '../core/errors.js';
 import type { Exporter } from './exporter.js';
 import { ExporterConfig, ExporterConfigError, type ExporterConfigInput, ExporterConfigSource } from './exporter-config.js';
@@ -8,7 +9,10 @@ import { LoggerExporter } from './logger-exporter.js';
 export interface ExporterFactoryContext {
   /** The name the config used: the registered name or one of its aliases. */
   readonly className: string;
-  /** Values the application passed to `createExporters`; every key in `requiresContext` is present. */
+  /**
+   * Values the application passed to `createExporters`; every key in `requiresContext` is present. The
+   * manager adds `cwd`: the directory relative paths in the config resolve against.
+   */
   readonly values: Readonly<Record<string, unknown>>;
 }
 
@@ -302,10 +306,13 @@ const FILE_OPTIONS = {
 export const fileExporterFactory: ExporterFactory = {
   name: 'file',
   aliases: ['FileExporter', 'nv_one_logger.exporter.file_exporter.FileExporter'],
-  create(config) {
+  create(config, context) {
     const c = parseFactoryConfig('file', config, FILE_OPTIONS);
+    // A relative path resolves against the manager's working directory; the path is data, so no symlinks (S4).
+    const cwd = typeof context.values.cwd === 'string' ? context.values.cwd : process.cwd();
     return new FileExporter({
-      filePath: c.file_path,
+      filePath: resolve(cwd, c.file_path),
+      strictPath: true,
       ...(c.buffered === undefined ? {} : { buffered: c.buffered }),
       ...(c.rank === undefined ? {} : { rank: c.rank }),
     });

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ExportError, messageOf, OneLoggerError } from '../core/errors.js';
 import type { ErrorEvent, Event } from '../core/event.js';
@@ -25,6 +25,11 @@ export interface FileExporterOptions {
   buffered?: boolean | FileBufferOptions;
   /** Rank used for `{rank}`; defaults to the `RANK` environment variable, else 0. */
   rank?: number;
+  /**
+   * Refuse a symbolic link at `filePath` and anything but a regular file there. Set for exporters built
+   * from configuration files, where the path is data that must not redirect writes to another file.
+   */
+  strictPath?: boolean;
 }
 
 const DEFAULT_MAX_BUFFER = 64 * 1024;
@@ -57,11 +62,28 @@ function rankFromEnv(): number {
   return Number.isInteger(n) && n >= 0 ? n : 0;
 }
 
+/** Opens for appending without following a symlink, and only a regular file (see `strictPath`). */
+function openStrict(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT | fsConstants.O_NOFOLLOW, 0o666);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new Error('it is a symbolic link, which a path from configuration may not be');
+    throw e;
+  }
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new Error('it is not a regular file, which a path from configuration must be');
+  }
+  return fd;
+}
+
 /** Writes one JSON record per line to a file (JSONL), in call order. */
 export class FileExporter extends BaseJsonExporter {
   readonly filePath: string;
   private readonly template: string;
   private readonly rank: number;
+  private readonly strictPath: boolean;
   private fd: number | undefined;
   private readonly buffered: boolean;
   private readonly maxBuffer: number;
@@ -88,6 +110,7 @@ export class FileExporter extends BaseJsonExporter {
     }
     this.template = options.filePath;
     this.rank = options.rank ?? rankFromEnv();
+    this.strictPath = options.strictPath === true;
     this.filePath = resolve(expandFilePath(this.template, this.rank));
     const b = options.buffered;
     this.buffered = b === true || (typeof b === 'object' && b !== null);
@@ -105,7 +128,7 @@ export class FileExporter extends BaseJsonExporter {
       // Open before changing state: a failed open leaves the exporter not initialised.
       try {
         mkdirSync(dirname(this.filePath), { recursive: true });
-        this.fd = openSync(this.filePath, 'a');
+        this.fd = this.strictPath ? openStrict(this.filePath) : openSync(this.filePath, 'a');
       } catch (e) {
         throw new ExportError(`FileExporter cannot open ${this.filePath} for appending: ${messageOf(e)}`);
       }

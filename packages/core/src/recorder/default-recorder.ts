@@ -219,7 +219,7 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
       if (s.forceDisabled) continue;
       try {
         const r = s.exporter.flush();
-        if (r instanceof Promise) pending.push(r.catch((e) => this.exportFailed(s, e)));
+        if (isThenable(r)) pending.push(Promise.resolve(r).then(undefined, (e: unknown) => this.exportFailed(s, e)));
       } catch (e) {
         this.exportFailed(s, e);
       }
