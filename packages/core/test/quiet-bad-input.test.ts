@@ -198,3 +198,72 @@ describe('a broken exporter entry next to good ones (quiet)', () => {
     assert.equal(errors.filter((e) => e.startsWith('Exporter configuration failed:')).length, 1);
   });
 });
+
+describe('S5: error texts are redacted and bounded before they leave the process', () => {
+  test('the reference exports messages and tracebacks verbatim; ours applies redactErrorText, then cuts at maxErrorTextLength', async () => {
+    const file = path('errors.jsonl');
+    const recorder = new DefaultRecorder({
+      exporters: [new FileExporter({ filePath: file })],
+      redactErrorText: (text) => text.replaceAll(/token=\w+/g, 'token=[redacted]').replaceAll(root, '<tmp>'),
+      maxErrorTextLength: 200,
+    });
+    OneLoggerProvider.instance().configure(config('propagate_exceptions'), recorder);
+    const secret = new Error(`request to https://api.example/v1?token=s3cr3t failed while reading ${root}/data.bin`);
+    const long = new Error('x'.repeat(1000));
+    await assert.rejects(
+      timedSpan('upload', async () => {
+        throw secret;
+      }),
+      (e) => e === secret,
+    );
+    await assert.rejects(
+      timedSpan('parse', async () => {
+        throw long;
+      }),
+      (e) => e === long,
+    );
+    await OneLoggerProvider.instance().shutdown();
+    const errorsOut = readRecords(file).filter((r) => r.type === 'application_error');
+    const [upload, parse] = errorsOut.map((r) => r.event.attributes);
+    assert.equal(upload.exception_message, 'request to https://api.example/v1?token=[redacted] failed while reading <tmp>/data.bin');
+    assert.ok(!JSON.stringify(upload).includes('s3cr3t'), 'the secret appears nowhere in the record');
+    assert.ok(!JSON.stringify(upload).includes(root), 'nor the path');
+    assert.equal(parse.exception_message.length, 200);
+    assert.match(parse.exception_message, /^x+ … \[\d+ more characters cut\]$/);
+    assert.ok(parse.exception_traceback.length <= 200);
+    // The user's own error objects are untouched.
+    assert.equal(long.message.length, 1000);
+  });
+
+  test('includeTraceback: false leaves the stack out; a throwing redactor never leaks the text', async () => {
+    const file = path('no-trace.jsonl');
+    const recorder = new DefaultRecorder({
+      exporters: [new FileExporter({ filePath: file })],
+      includeTraceback: false,
+      redactErrorText: (text, field) => {
+        if (field === 'exception_message') throw new Error('redactor bug');
+        return text;
+      },
+    });
+    OneLoggerProvider.instance().configure(config('propagate_exceptions'), recorder);
+    await assert.rejects(
+      timedSpan('step', async () => {
+        throw new Error('password=hunter2');
+      }),
+      /password=hunter2/,
+    );
+    await OneLoggerProvider.instance().shutdown();
+    const [error] = readRecords(file).filter((r) => r.type === 'application_error');
+    assert.deepEqual(Object.keys(error?.event.attributes), ['error_message', 'exception_type', 'exception_message', 'timestamp_msec']);
+    assert.equal(error?.event.attributes.exception_message, '[redaction failed: redactor bug]');
+  });
+
+  test('bad options are rejected with the field, the value and the rule', () => {
+    assert.throws(() => new DefaultRecorder({ exporters: [], maxErrorTextLength: 10 }), {
+      message: 'DefaultRecorder.maxErrorTextLength: must be an integer >= 64 (got 10)',
+    });
+    assert.throws(() => new DefaultRecorder({ exporters: [], redactErrorText: 'no' as never }), {
+      message: 'DefaultRecorder.redactErrorText: must be a function (text, field) => string (got string)',
+    });
+  });
+});

@@ -2,9 +2,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Recorder, StartSpanOptions, StopSpanOptions } from '../api/recorder.js';
 import type { AttributesInput } from '../core/attributes.js';
 import { messageOf, OneLoggerError } from '../core/errors.js';
-import { ErrorEvent, type Event, TelemetryDataError, TelemetryDataErrorType } from '../core/event.js';
+import { describeException, ErrorEvent, type Event, TelemetryDataError, TelemetryDataErrorType } from '../core/event.js';
 import { Span } from '../core/span.js';
-import type { TracingTimestamp } from '../core/time.js';
+import { TracingTimestamp } from '../core/time.js';
 import type { Exporter } from '../exporter/exporter.js';
 import { internalLogger } from '../internal/logger.js';
 import { handleTelemetryFailure, noteSkipped, runtime, type TelemetryDataErrorSink } from '../internal/runtime.js';
@@ -27,7 +27,20 @@ export interface DefaultRecorderOptions {
   spanNameFilter?: readonly string[] | undefined;
   /** An exporter is disabled after this many failed calls over the recorder's life. Default 5. */
   maxExporterFailures?: number;
+  /**
+   * Applied to the texts of every application error before it is exported (`error_message`,
+   * `exception_message`, `exception_traceback`): remove secrets, user data or file paths (S5).
+   */
+  redactErrorText?: (text: string, field: ErrorTextField) => string;
+  /** Error texts longer than this (after redaction) are cut, with a note of how much. Default 8192 characters. */
+  maxErrorTextLength?: number;
+  /** Export the stack of a recorded exception as `exception_traceback`. Default true. */
+  includeTraceback?: boolean;
 }
+
+export type ErrorTextField = 'error_message' | 'exception_message' | 'exception_traceback';
+
+const DEFAULT_MAX_ERROR_TEXT_LENGTH = 8192;
 
 /** Per-exporter bookkeeping. */
 export interface ExporterStatus {
@@ -64,6 +77,9 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
   private readonly spans = new RunningSpans();
   private closedFlag = false;
   private readonly initializationProblems: string[] = [];
+  private readonly maxErrorText: number;
+  private readonly redact: ((text: string, field: ErrorTextField) => string) | undefined;
+  private readonly includeTraceback: boolean;
   /** Exporters whose `close()` has been called (they get no more telemetry-data errors). */
   private readonly closingExporters = new Set<ExporterStatus>();
   private exportersClosed = false;
@@ -94,6 +110,18 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
     if (!Number.isInteger(max) || max < 1) {
       throw new OneLoggerError(`DefaultRecorder.maxExporterFailures: must be a positive integer (got ${String(max)})`);
     }
+    const maxText = options.maxErrorTextLength ?? DEFAULT_MAX_ERROR_TEXT_LENGTH;
+    if (!Number.isInteger(maxText) || maxText < 64) {
+      throw new OneLoggerError(`DefaultRecorder.maxErrorTextLength: must be an integer >= 64 (got ${String(maxText)})`);
+    }
+    if (options.redactErrorText !== undefined && typeof options.redactErrorText !== 'function') {
+      throw new OneLoggerError(
+        `DefaultRecorder.redactErrorText: must be a function (text, field) => string (got ${typeof options.redactErrorText})`,
+      );
+    }
+    this.maxErrorText = maxText;
+    this.redact = options.redactErrorText;
+    this.includeTraceback = options.includeTraceback !== false;
     this.mode = mode;
     this.filter = new Set(filter ?? []);
     this.maxFailures = max;
@@ -346,7 +374,7 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
   protected recordError(span: Span | undefined, errorMessage: string, exception?: unknown, timestamp?: TracingTimestamp): ErrorEvent {
     this.assertOpen();
     if (!(span instanceof Span)) throw new OneLoggerError('No span to add error to');
-    const event = ErrorEvent.fromException(errorMessage, exception, timestamp === undefined ? {} : { timestamp });
+    const event = this.errorEvent(errorMessage, exception, timestamp ?? TracingTimestamp.now());
     span.addEvent(event);
     if (this.shouldExport(span.name)) {
       for (const s of this.statuses) {
@@ -360,6 +388,33 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
       }
     }
     return event;
+  }
+
+  /** The error event as exported: texts redacted and bounded (S5). */
+  private errorEvent(errorMessage: string, exception: unknown, timestamp: TracingTimestamp): ErrorEvent {
+    const message = this.errorText(String(errorMessage), 'error_message');
+    if (exception === undefined) return new ErrorEvent(timestamp, message);
+    const d = describeException(exception);
+    return new ErrorEvent(timestamp, message, {
+      exceptionType: d.type,
+      exceptionMessage: this.errorText(d.message, 'exception_message'),
+      ...(this.includeTraceback ? { exceptionTraceback: this.errorText(d.traceback, 'exception_traceback') } : {}),
+    });
+  }
+
+  private errorText(text: string, field: ErrorTextField): string {
+    let out = text;
+    if (this.redact !== undefined) {
+      try {
+        out = String(this.redact(text, field));
+      } catch (e) {
+        // A broken redactor must not leak the text it was meant to clean.
+        out = `[redaction failed: ${messageOf(e)}]`;
+      }
+    }
+    if (out.length <= this.maxErrorText) return out;
+    const note = ` … [${out.length - this.maxErrorText} more characters cut]`;
+    return out.slice(0, this.maxErrorText - note.length) + note;
   }
 
   protected shouldExport(spanName: string): boolean {
