@@ -162,7 +162,9 @@ describe('an exporter that cannot open its file', () => {
     const healthy = new FileExporter({ filePath: path('healthy.jsonl') });
     const broken = new FileExporter({ filePath: blockedPath() });
     const recorder = new DefaultRecorder({ exporters: [healthy, broken] });
-    assert.throws(() => OneLoggerProvider.instance().configure(config('propagate_exceptions'), recorder), {
+    const loggingBefore = internalLogger.currentSettings();
+    const otherLog = { ...config('propagate_exceptions'), loggerConfig: { logFilePathForInfo: path('other.log') } };
+    assert.throws(() => OneLoggerProvider.instance().configure(otherLog, recorder), {
       name: 'ExportError',
       message:
         /^Exporter FileExporter could not be initialized and is disabled: FileExporter cannot open .*not-a-dir\/sub\/telemetry\.jsonl for appending: ENOTDIR/,
@@ -170,6 +172,7 @@ describe('an exporter that cannot open its file', () => {
     await recorder.close();
     assert.equal(healthy.closed, true, 'the exporter that did open its file was closed again');
     assert.equal(OneLoggerProvider.instance().isReady, false);
+    assert.deepEqual(internalLogger.currentSettings(), loggingBefore, 'a failed configure() leaves the logging settings as they were');
   });
 });
 

@@ -120,6 +120,7 @@ export class OneLoggerProvider {
     }
     const cfg = OneLoggerConfig.from(config);
     const lc = cfg.loggerConfig;
+    const previousLogging = internalLogger.currentSettings();
     internalLogger.configure({
       level: lc.logLevel,
       format: lc.logFormat,
@@ -128,20 +129,12 @@ export class OneLoggerProvider {
     });
     const problems: string[] = [];
     let rec: Recorder;
-    if (isRecorder(recorder)) {
-      rec = recorder;
-    } else {
-      const options = recorder ?? {};
-      const exporters = cfg.enableForCurrentRank ? createExportersFromConfig(options, cfg.errorHandlingStrategy, problems) : [];
-      rec = new DefaultRecorder({ ...options.recorderOptions, exporters });
-    }
-    if (rec instanceof DefaultRecorder && rec.initializationErrors.length > 0) {
-      if (cfg.errorHandlingStrategy === ErrorHandlingStrategy.PROPAGATE_EXCEPTIONS) {
-        // Nothing stays half-configured: the exporters that did start are closed (their files released).
-        void rec.close();
-        throw new ExportError(rec.initializationErrors.join('; '));
-      }
-      problems.push(...rec.initializationErrors);
+    try {
+      rec = this.buildRecorder(cfg, recorder, problems);
+    } catch (e) {
+      // A failed configure() leaves nothing changed, the library's own logging included.
+      internalLogger.configure(previousLogging);
+      throw e;
     }
     this.configValue = cfg;
     this.configInput = config;
@@ -207,6 +200,26 @@ export class OneLoggerProvider {
             });
     }
     return this.shutdownPromise;
+  }
+
+  /** The recorder to use: the caller's, or a DefaultRecorder built from exporter configuration. */
+  private buildRecorder(cfg: OneLoggerConfig, recorder: Recorder | ExporterConfigOptions | undefined, problems: string[]): Recorder {
+    if (isRecorder(recorder)) return this.checkInitialized(recorder, cfg, problems);
+    const options = recorder ?? {};
+    const exporters = cfg.enableForCurrentRank ? createExportersFromConfig(options, cfg.errorHandlingStrategy, problems) : [];
+    return this.checkInitialized(new DefaultRecorder({ ...options.recorderOptions, exporters }), cfg, problems);
+  }
+
+  /** Exporters that failed to initialize: thrown under propagate (the others closed again), else reported. */
+  private checkInitialized(rec: Recorder, cfg: OneLoggerConfig, problems: string[]): Recorder {
+    if (!(rec instanceof DefaultRecorder) || rec.initializationErrors.length === 0) return rec;
+    if (cfg.errorHandlingStrategy === ErrorHandlingStrategy.PROPAGATE_EXCEPTIONS) {
+      // Nothing stays half-configured: the exporters that did start are closed (their files released).
+      void rec.close();
+      throw new ExportError(rec.initializationErrors.join('; '));
+    }
+    problems.push(...rec.initializationErrors);
+    return rec;
   }
 
   /** Forgets the configuration and the recorder (tests only; does not close anything). */

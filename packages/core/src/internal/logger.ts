@@ -31,6 +31,11 @@ class InternalLogger {
     this.settings = { ...settings };
   }
 
+  /** A copy of the current settings (so a failed configuration can put them back). */
+  currentSettings(): InternalLoggerSettings {
+    return { ...this.settings };
+  }
+
   reset(): void {
     this.settings = { level: 'INFO', format: DEFAULT_LOG_FORMAT };
     this.onceKeys.clear();
