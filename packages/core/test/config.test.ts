@@ -1,4 +1,5 @@
-// OneLoggerConfig: strict validation, ConfigError details, rank defaults (spec/core.md §3.1-3.4, §8 items 1-21, §9 B21, S5).
+// OneLoggerConfig: strict validation, ConfigError details, rank defaults (spec/core.md §3.1-3.4, §8 items 1-21, §9 B21, S5);
+// TelemetryConfig structural checks (§3.4, §8 items 23-28).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,7 @@ import { join } from 'node:path';
 import { after, afterEach, beforeEach, describe, test } from 'node:test';
 import { OneLoggerConfig, type OneLoggerConfigInput } from '../src/api/config.js';
 import { OneLoggerProvider } from '../src/api/provider.js';
-import { ApplicationType, type TelemetryConfig } from '../src/api/telemetry-config.js';
+import { ApplicationType, isTelemetryConfig, missingTelemetryConfigMembers, type TelemetryConfig } from '../src/api/telemetry-config.js';
 import { ConfigError, OneLoggerError } from '../src/core/errors.js';
 import { DEFAULT_LOG_FORMAT, internalLogger, type LogLevel } from '../src/internal/logger.js';
 import { ErrorHandlingStrategy } from '../src/internal/runtime.js';
@@ -591,5 +592,113 @@ describe('OneLoggerConfig: error-handling defaults per rank', () => {
     const config = new OneLoggerConfig({ ...base });
     assert.equal(config.enableForCurrentRank, true);
     assert.equal(config.errorHandlingStrategy, PROPAGATE);
+  });
+});
+
+// The reference's three "mock" telemetry configs are classes with read-only properties; here they are a plain
+// object literal, a class with getters (members on the prototype) and a frozen object with metadata.
+class ValidationTelemetry implements TelemetryConfig {
+  get isTrainIterationsEnabled(): boolean {
+    return false;
+  }
+  get isValidationIterationsEnabled(): boolean {
+    return true;
+  }
+  get isTestIterationsEnabled(): boolean {
+    return true;
+  }
+  get isSaveCheckpointEnabled(): boolean {
+    return false;
+  }
+  get appType(): ApplicationType {
+    return ApplicationType.VALIDATION;
+  }
+  get customMetadata(): undefined {
+    return undefined;
+  }
+}
+
+const trainingTelemetry: TelemetryConfig = {
+  isTrainIterationsEnabled: true,
+  isValidationIterationsEnabled: true,
+  isTestIterationsEnabled: true,
+  isSaveCheckpointEnabled: true,
+  appType: ApplicationType.TRAINING,
+};
+
+const metadataTelemetry: TelemetryConfig = Object.freeze({
+  isTrainIterationsEnabled: true,
+  isValidationIterationsEnabled: false,
+  isTestIterationsEnabled: false,
+  isSaveCheckpointEnabled: true,
+  appType: 'custom_app_type',
+  customMetadata: { telemetry_key: 'telemetry_value' },
+});
+
+describe('TelemetryConfig (structural check)', () => {
+  test('a conforming object literal exposes appType training, the four flags true and no customMetadata (#23)', () => {
+    assert.equal(trainingTelemetry.appType, 'training');
+    assert.equal(trainingTelemetry.appType, ApplicationType.TRAINING);
+    assert.deepEqual(
+      [
+        trainingTelemetry.isTrainIterationsEnabled,
+        trainingTelemetry.isValidationIterationsEnabled,
+        trainingTelemetry.isTestIterationsEnabled,
+        trainingTelemetry.isSaveCheckpointEnabled,
+      ],
+      [true, true, true, true],
+    );
+    assert.equal(trainingTelemetry.customMetadata, undefined);
+  });
+
+  test('a class with getters exposes appType validation and isTrainIterationsEnabled false (#24)', () => {
+    const telemetry = new ValidationTelemetry();
+    assert.equal(telemetry.appType, 'validation');
+    assert.equal(telemetry.isTrainIterationsEnabled, false);
+    assert.equal(telemetry.isValidationIterationsEnabled, true);
+  });
+
+  test('a conforming object returns its metadata { telemetry_key: "telemetry_value" } (#25)', () => {
+    assert.deepEqual(metadataTelemetry.customMetadata, { telemetry_key: 'telemetry_value' });
+  });
+
+  test('isTelemetryConfig (the isinstance check) accepts the object literal (#26)', () => {
+    assert.equal(isTelemetryConfig(trainingTelemetry), true);
+    assert.deepEqual(missingTelemetryConfigMembers(trainingTelemetry), []);
+  });
+
+  test('isTelemetryConfig accepts the class instance, whose members live on the prototype (#27)', () => {
+    const telemetry = new ValidationTelemetry();
+    assert.equal(Object.keys(telemetry).length, 0, 'no own properties: the getters are inherited');
+    assert.equal(isTelemetryConfig(telemetry), true);
+  });
+
+  test('isTelemetryConfig accepts the frozen metadata object; a string appType is allowed (#28)', () => {
+    assert.equal(isTelemetryConfig(metadataTelemetry), true);
+  });
+
+  test('missing members, null and primitives are rejected, naming what is missing (#26-#28, negative side)', () => {
+    const { isSaveCheckpointEnabled: _dropped, ...withoutCheckpoint } = trainingTelemetry;
+    assert.equal(isTelemetryConfig(withoutCheckpoint), false);
+    assert.deepEqual(missingTelemetryConfigMembers(withoutCheckpoint), ['isSaveCheckpointEnabled']);
+    assert.deepEqual(missingTelemetryConfigMembers({ appType: 'training' }), [
+      'isTrainIterationsEnabled',
+      'isValidationIterationsEnabled',
+      'isTestIterationsEnabled',
+      'isSaveCheckpointEnabled',
+    ]);
+    for (const value of [null, undefined, 'training', 42, true]) {
+      assert.equal(isTelemetryConfig(value), false, String(value));
+      assert.equal(missingTelemetryConfigMembers(value).length, 5);
+    }
+    // customMetadata is optional: presence of the five required members is enough.
+    assert.equal('customMetadata' in trainingTelemetry, false);
+  });
+
+  test('all three shapes are accepted by OneLoggerConfig and kept as the same object (#23-#28)', () => {
+    for (const telemetry of [trainingTelemetry, new ValidationTelemetry(), metadataTelemetry]) {
+      const config = new OneLoggerConfig({ ...base, telemetryConfig: telemetry });
+      assert.equal(config.telemetryConfig, telemetry);
+    }
   });
 });

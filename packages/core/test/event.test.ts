@@ -11,7 +11,10 @@ import {
   TelemetryDataError,
   TelemetryDataErrorType,
 } from '../src/core/event.js';
+import { Span, StandardSpanName } from '../src/core/span.js';
 import { setClock, TracingTimestamp } from '../src/core/time.js';
+import { buildSpanRecord } from '../src/exporter/base-json-exporter.js';
+import { recordToJsonLine } from '../src/exporter/json-line.js';
 
 const TS = TracingTimestamp.of(1_700_000_000.25, 500.5);
 const TS_MSEC = 1_700_000_000_250;
@@ -36,12 +39,36 @@ describe('Event', () => {
     assert.deepEqual(event.attributes.toJSON(), { timestamp_msec: TS_MSEC });
   });
 
-  test('standard names are plain strings (#54)', () => {
+  // B8: the reference named spans with str(name) ("Cls.MEMBER" for an enum member) but events with name.value,
+  // so one enum gave different names to a span and an event. Names here are strings, checked once, the same way.
+  test('B8 (#54): standard names are plain strings; spans and events take a name the same way and write it unchanged', () => {
     const start = new Event(StandardEventName.SPAN_START, TS);
     assert.equal(start.name, 'span_start');
     const custom = new Event('custom_event', TS, { key: 'value' });
     assert.equal(custom.name, 'custom_event');
     assert.deepEqual(custom.attributes.toJSON(), { key: 'value', timestamp_msec: TS_MSEC });
+
+    // An enum-like constant (the TS counterpart of the reference's enums) names a span and an event identically,
+    // and the records carry exactly that string.
+    const Phase = { LOAD: 'load_data' } as const;
+    const span = Span.create(Phase.LOAD, { startTime: TS });
+    const event = new Event(Phase.LOAD, TS);
+    assert.equal(span.name, 'load_data');
+    assert.equal(event.name, 'load_data');
+    span.stop({ stopTime: TracingTimestamp.of(1_700_000_001.25, 501.5) });
+    assert.equal((JSON.parse(recordToJsonLine(buildSpanRecord('complete', span, 1, 1))) as { name: string }).name, 'load_data');
+    assert.equal(Span.create(StandardSpanName.APPLICATION, { startTime: TS }).name, 'application');
+
+    // What the reference stringified (an object whose string form differs from its value, a boxed string, a
+    // number member of a numeric enum) is rejected by both, instead of becoming two different names.
+    const member = { value: 'load_data', toString: () => 'Phase.LOAD' };
+    for (const bad of [member, new String('load_data'), 0, '']) {
+      assert.throws(
+        () => Span.create(bad as unknown as string, { startTime: TS }),
+        /^OneLoggerError: Span name must be a non-empty string/,
+      );
+      assert.throws(() => new Event(bad as unknown as string, TS), /^OneLoggerError: Event name must be a non-empty string/);
+    }
   });
 
   test('create() uses TracingTimestamp.now() (#55)', () => {

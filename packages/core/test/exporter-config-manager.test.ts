@@ -189,17 +189,27 @@ describe('package defaults (registerPackageExporterDefaults)', () => {
     assert.equal(err.source, 'package');
   });
 
-  test('package providers do not run when a config file replaces the package level', () => {
+  // S2: the reference imported every `nv_one_logger.exporter_configs` entry point as soon as a manager was
+  // constructed, so installed plugin code ran before any configuration was asked for.
+  test('S2: creating managers runs no package code; a provider runs only when configs are generated, and not at all when a config file replaces the package level', () => {
     const registry = createExporterRegistry();
     let calls = 0;
     registry.registerPackageDefaults('pkg', () => {
       calls += 1;
-      throw new Error('must not be called');
+      return { class_name: 'logger' };
     });
     const dir = tempDir();
-    write(dir, CONFIG_YAML, 'exporters:\n  - class_name: logger\n');
-    assert.deepEqual(plain(manager({ registry, cwd: dir }).generateExportConfig()), [entry('logger')]);
-    assert.equal(calls, 0);
+    const withFile = manager({ registry, cwd: dir });
+    const withoutFile = manager({ registry });
+    new ExporterConfigManager({ registry, cwd: dir, env: {} });
+    assert.equal(calls, 0, 'construction runs no provider');
+    write(dir, CONFIG_YAML, 'exporters:\n  - class_name: file\n    config: {file_path: /tmp/s2.jsonl}\n');
+    assert.deepEqual(plain(withFile.generateExportConfig()), [entry('file', { file_path: '/tmp/s2.jsonl' })]);
+    assert.equal(calls, 0, 'the file replaces the package level, so its provider is not even run');
+    assert.deepEqual(plain(withoutFile.generateExportConfig()), [entry('logger')]);
+    assert.equal(calls, 1);
+    // Only explicitly registered packages count: nothing is discovered from what happens to be installed.
+    assert.deepEqual(createExporterRegistry().packageNames(), []);
   });
 });
 
@@ -242,7 +252,9 @@ describe('generateExportConfig', () => {
     assert.deepEqual(plain(result), [entry('file', { file_path: '/tmp/a' }), entry('logger', { stream: 'stderr' })]);
   });
 
-  test('167: same exporter: direct keys override, file-only keys are kept', () => {
+  // B22: the reference README says the direct config "completely overrides" the file, while its code merges.
+  // Ours merges, and packages/core/README.md says so (checked in weaknesses-extra.test.ts).
+  test('B22 (#167): same exporter: direct keys override, file-only keys are kept (merged, not replaced)', () => {
     const dir = tempDir();
     const file = write(
       dir,
@@ -460,6 +472,44 @@ describe('loadConfigFile', () => {
     const file = write(tempDir(), 'c.json', '\ufeff{"exporters": [{"class_name": "logger"}]}');
     assert.deepEqual(plain(manager().loadConfigFile(file)), [entry('logger')]);
   });
+
+  // B23: the reference imported PyYAML at module level without declaring it as a dependency.
+  test('B23: yaml is a declared, exact-pinned dependency of core, loaded only when a YAML file is read (real child process)', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { dependencies?: Record<string, string> };
+    assert.match(pkg.dependencies?.yaml ?? '', /^\d+\.\d+\.\d+$/, 'yaml is in dependencies with an exact version');
+    const dir = tempDir();
+    const yamlFile = write(dir, 'c.yaml', 'exporters:\n  - class_name: logger\n');
+    const jsonFile = write(dir, 'c.json', '{"exporters": [{"class_name": "logger"}]}');
+    const index = pathToFileURL(fileURLToPath(new URL('../src/index.ts', import.meta.url))).href;
+    const script = write(
+      dir,
+      'lazy-yaml.mts',
+      [
+        "import { createRequire } from 'node:module';",
+        `const lib = await import(${JSON.stringify(index)});`,
+        'const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => /[\\\\/]node_modules[\\\\/]yaml[\\\\/]/.test(k));',
+        'const steps = [loaded()];',
+        'const m = new lib.ExporterConfigManager({ env: {}, searchWorkingDirectory: false });',
+        `m.loadConfigFile(${JSON.stringify(jsonFile)});`,
+        'steps.push(loaded());',
+        `const configs = m.loadConfigFile(${JSON.stringify(yamlFile)});`,
+        'steps.push(loaded(), configs[0].class_name);',
+        'process.stdout.write(JSON.stringify(steps));',
+      ].join('\n'),
+    );
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(
+      JSON.parse(run.stdout),
+      [false, false, true, 'logger'],
+      'not loaded by the import, nor by a JSON file; loaded by the YAML file',
+    );
+  });
 });
 
 describe('bad config files: each error names the file, the entry and the problem', () => {
@@ -511,9 +561,43 @@ describe('bad config files: each error names the file, the entry and the problem
     assertConfigError(() => manager().loadConfigFile(file), { file, problem: /^malformed JSON: / });
   });
 
-  test('YAML tags that would build objects (PyYAML unsafe tags) are refused', () => {
-    const file = write(tempDir(), 'c.yaml', 'exporters: !!python/object/apply:os.system ["touch /tmp/pwned"]\n');
-    assertConfigError(() => manager().loadConfigFile(file), { file, problem: /unsupported YAML tag .*python\/object\/apply:os\.system/ });
+  // S7: the reference reads YAML with yaml.safe_load. The same must hold here: tags that build objects or run
+  // code (PyYAML's python/*, js-yaml's js/*, application tags) are refused, and alias bombs are stopped.
+  test('S7: YAML tags that would build objects or run code are refused; nothing is executed; alias bombs are stopped', () => {
+    const dir = tempDir();
+    const marker = join(dir, 'pwned');
+    const cases: Array<[string, string, RegExp]> = [
+      [
+        'apply.yaml',
+        `exporters: !!python/object/apply:os.system ["touch ${marker}"]\n`,
+        /unsupported YAML tag .*python\/object\/apply:os\.system/,
+      ],
+      ['name.yaml', 'exporters:\n  - class_name: !!python/name:os.system\n', /unsupported YAML tag .*python\/name:os\.system/],
+      [
+        'function.yaml',
+        `exporters:\n  - class_name: file\n    config: {file_path: !!js/function "function () { require('fs').writeFileSync('${marker}', '') }"}\n`,
+        /unsupported YAML tag .*js\/function/,
+      ],
+      ['undefined.yaml', 'exporters:\n  - class_name: !!js/undefined ""\n', /unsupported YAML tag .*js\/undefined/],
+      ['local.yaml', 'exporters:\n  - !Exporter {class_name: file}\n', /unsupported YAML tag .*!Exporter/],
+    ];
+    for (const [name, text, problem] of cases) {
+      const file = write(dir, name, text);
+      assertConfigError(() => manager().loadConfigFile(file), { file, problem });
+    }
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (const [prev, next] of [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['d', 'e'],
+      ['e', 'f'],
+    ]) {
+      levels.push(`${next}: &${next} [${Array.from({ length: 10 }, () => `*${prev}`).join(', ')}]`);
+    }
+    const bomb = write(dir, 'bomb.yaml', `${levels.join('\n')}\nexporters: [*f]\n`);
+    assertConfigError(() => manager().loadConfigFile(bomb), { file: bomb, problem: /^malformed YAML: .*resource exhaustion/ });
+    assert.equal(existsSync(marker), false);
   });
 
   test('document is a list, not { exporters: [...] }', () => {
@@ -909,7 +993,15 @@ describe('createExporters', () => {
     assert.equal(err.cause, boom);
   });
 
-  test('factories declare the context they need; a missing value is a clear error', () => {
+  // S3: the reference's core hard-coded the downstream V1CompatibleExporter class name and built its special
+  // keyword arguments itself. Here the core knows no such class; a factory states the context it needs.
+  test('S3: the core has no hard-coded downstream exporter; factories declare the context they need; a missing value is a clear error', () => {
+    const v1 = 'nv_one_logger.training_telemetry.v1_adapter.v1_compatible_wandb_exporter.V1CompatibleExporter';
+    assert.equal(createExporterRegistry().canonicalName(v1), undefined);
+    assertConfigError(() => manager().createExporters([{ class_name: v1 }], { oneLoggerConfig: { app: 'x' } }), {
+      className: v1,
+      problem: /^unknown exporter; /,
+    });
     const registry = createExporterRegistry();
     let seen: unknown;
     registry.register({

@@ -557,7 +557,7 @@ describe('timedSpan: parents', () => {
     assert.equal(inner?.parentSpan, outerSpan);
   });
 
-  test('50 concurrent async tasks with random delays: every child gets its own task as parent (C1-C3, U3)', async () => {
+  test('C2 (with C1, C3, U3): 50 concurrent async tasks interleave on one FileExporter: no start lost or duplicated, every complete pairs its own start and stop, every child has its own task as parent', async () => {
     const { file } = setupFile();
     const recorder = getRecorder();
     let rootSpan: Span | undefined;
@@ -618,6 +618,36 @@ describe('timedSpan: parents', () => {
       assert.equal(owner?.attributes?.i, e.event.attributes.i, `${e.event.name} ${e.event.attributes.i}`);
       assert.equal(owner?.name, e.event.name === 'task_done' ? 'task' : 'child');
     }
+    // C2: the reference's held-back start was shared, unlocked state, so interleaved starts and stops could
+    // lose or duplicate a start, or pair one span's start with another's stop in a `complete` record.
+    const kinds = new Map<string, Rec[]>();
+    for (const r of records) {
+      if (r.type !== 'start' && r.type !== 'stop' && r.type !== 'complete') continue;
+      kinds.set(r.id, [...(kinds.get(r.id) ?? []), r]);
+    }
+    assert.equal(kinds.size, 151);
+    let completes = 0;
+    for (const [id, recs] of kinds) {
+      const types = recs.map((r) => r.type).join(',');
+      assert.ok(types === 'complete' || types === 'start,stop', `span ${id}: ${types}`);
+      const first = recs[0] as Rec;
+      const last = recs[recs.length - 1] as Rec;
+      // start/complete and stop/complete describe the same span: same name and attributes, and the duration
+      // is the span's own (its stop minus its start), so a start and a stop of different spans never pair up.
+      assert.equal(first.name, last.name);
+      assert.deepEqual(first.attributes?.i, last.attributes?.i);
+      const startMs = (spans.get(id) as Rec).start_event.attributes.timestamp_msec as number;
+      const stopMs = last.stop_event.attributes.timestamp_msec as number;
+      assert.ok(Math.abs(stopMs - startMs - (last.attributes.duration_msec as number)) <= 1, `span ${id} duration`);
+      if (types === 'complete') completes++;
+      // Every event of the span lies between its start and its stop.
+      for (const e of records.filter((r) => r.type === 'event' && r.span_id === id)) {
+        assert.ok(e.count > first.count && e.count < last.count, `event ${e.count} of span ${id}`);
+      }
+    }
+    // A grandchild starts and stops with no await in between: nothing can come between, so it is one `complete`.
+    for (const g of grandchildren) assert.equal(g.type, 'complete', `grandchild ${g.attributes.i}`);
+    assert.ok(completes >= 50);
   });
 
   test('U3: a span stopped from another async context is not used as a parent afterwards', async () => {

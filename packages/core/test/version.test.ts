@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -31,7 +31,16 @@ describe('version', () => {
     assert.equal(readPackageVersion(url, 'other-package'), 'unknown');
   });
 
-  test("falls back to 'unknown' without printing anything", () => {
+  // B23: the reference's version lookup printed "Error: pyproject.toml file not found." to stdout and walked up
+  // from its own directory, so it could report the version of an unrelated project above site-packages.
+  test("B23: an unrelated package.json where core's would be gives 'unknown'; every fallback prints nothing", () => {
+    // A bundled app: the module sits two levels below the app's own package.json, not core's.
+    const app = join(dir, 'app');
+    mkdirSync(join(app, 'dist', 'chunks'), { recursive: true });
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'my-app', version: '9.9.9' }));
+    const moduleUrl = pathToFileURL(join(app, 'dist', 'chunks', 'index.js'));
+    assert.equal(readPackageVersion(new URL('../../package.json', moduleUrl)), 'unknown');
+
     const writes: string[] = [];
     const originalStdout = process.stdout.write;
     const originalStderr = process.stderr.write;

@@ -74,21 +74,34 @@ class InternalLogger {
     if (!this.isEnabledFor(level)) return;
     try {
       this.listener?.(level, message);
-      const line = `${this.format(level, message)}\n`;
-      const { infoFilePath, errorFilePath } = this.settings;
-      const value = LEVEL_VALUE[level];
-      let written = false;
-      if (infoFilePath !== undefined) {
-        appendLine(infoFilePath, line);
-        written = true;
-      }
-      if (errorFilePath !== undefined && value >= LEVEL_VALUE.ERROR) {
-        appendLine(errorFilePath, line);
-        written = true;
-      }
-      if (!written && value >= LEVEL_VALUE.WARNING) process.stderr.write(line);
     } catch {
-      // Diagnostics must never hurt the job.
+      // A listener's failure is its own.
+    }
+    let line: string;
+    try {
+      line = `${this.format(level, message)}\n`;
+    } catch {
+      return;
+    }
+    const { infoFilePath, errorFilePath } = this.settings;
+    const value = LEVEL_VALUE[level];
+    // Each sink on its own: an unwritable info file must not cost the error file its line. A line that no
+    // configured file takes (WARNING and above) goes to stderr.
+    let taken = false;
+    if (infoFilePath !== undefined) {
+      appendLine(infoFilePath, line);
+      taken = true;
+    }
+    if (errorFilePath !== undefined && value >= LEVEL_VALUE.ERROR) {
+      appendLine(errorFilePath, line);
+      taken = true;
+    }
+    if (!taken && value >= LEVEL_VALUE.WARNING) {
+      try {
+        process.stderr.write(line);
+      } catch {
+        // Diagnostics must never hurt the job.
+      }
     }
   }
 
@@ -102,13 +115,19 @@ class InternalLogger {
 }
 
 const createdDirs = new Set<string>();
+/** Appends one line; never throws (diagnostics must never hurt the job). */
 function appendLine(path: string, line: string): void {
   const dir = dirname(path);
-  if (!createdDirs.has(dir)) {
-    mkdirSync(dir, { recursive: true });
-    createdDirs.add(dir);
+  try {
+    if (!createdDirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      createdDirs.add(dir);
+    }
+    appendFileSync(path, line);
+  } catch {
+    // The directory may have been removed since: create it again next time.
+    createdDirs.delete(dir);
   }
-  appendFileSync(path, line);
 }
 
 export const internalLogger = new InternalLogger();
