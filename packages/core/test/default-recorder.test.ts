@@ -1105,6 +1105,14 @@ describe('DefaultRecorder: fixed weaknesses', () => {
         'span_name_filter should be a non-empty list when export_customization_mode is BLACKLIST_SPANS',
       ],
       [{ exportCustomizationMode: 'bogus' as never }, 'Invalid export_customization_mode: bogus'],
+      [
+        { exportCustomizationMode: 'whitelist_spans', spanNameFilter: ['a', 42 as never] },
+        'span_name_filter[1]: must be a non-empty span name string (got 42)',
+      ],
+      [
+        { exportCustomizationMode: 'blacklist_spans', spanNameFilter: [''] },
+        'span_name_filter[0]: must be a non-empty span name string (got "")',
+      ],
     ];
     for (const [options, message] of cases) {
       assert.throws(

@@ -37,13 +37,15 @@ describe('Span', () => {
     assert.equal(span.stopEvent, undefined);
   });
 
-  test('create() without a start time uses now(); ids are random UUIDs by default', () => {
+  test('create() without a start time uses now(); ids are UUID-shaped (random per-process prefix, counter suffix) and unique', () => {
     setClock({ wallMs: () => 1_700_000_000_500, perfMs: () => 7000 });
     const span = Span.create('now_span');
     assert.equal(span.startEvent.timestamp.wallMs, 1_700_000_000_500);
     assert.equal(span.startEvent.timestamp.perfMs, 7000);
     assert.match(span.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    assert.notEqual(Span.create('other').id, span.id);
+    const next = Span.create('other').id;
+    assert.notEqual(next, span.id);
+    assert.equal(next.slice(0, 30), span.id.slice(0, 30), 'same process prefix');
   });
 
   test('span and start-event attributes are kept (copied, with timestamp_msec on the event) (#68)', () => {

@@ -1,7 +1,7 @@
 import { randomFillSync } from 'node:crypto';
 import { OneLoggerError } from './errors.js';
 
-/** Produces span ids (random UUID v4 strings by default; replaceable for deterministic tests). */
+/** Produces span ids (UUID-shaped strings by default, see `sequentialUuid`; replaceable for deterministic tests). */
 export type IdGenerator = () => string;
 
 const HEX: string[] = [];

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Recorder, StartSpanOptions, StopSpanOptions } from '../api/recorder.js';
 import type { AttributesInput } from '../core/attributes.js';
-import { messageOf, OneLoggerError } from '../core/errors.js';
+import { describeValue, messageOf, OneLoggerError } from '../core/errors.js';
 import { describeException, ErrorEvent, type Event, TelemetryDataError, TelemetryDataErrorType } from '../core/event.js';
 import { Span } from '../core/span.js';
 import { TracingTimestamp } from '../core/time.js';
@@ -102,6 +102,11 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
         throw new OneLoggerError(
           `span_name_filter should be a non-empty list when export_customization_mode is ${mode === ExportCustomizationMode.WHITELIST_SPANS ? 'WHITELIST_SPANS' : 'BLACKLIST_SPANS'}`,
         );
+      }
+      // Span names are non-empty strings: anything else would silently never match.
+      const bad = filter.findIndex((name: unknown) => typeof name !== 'string' || name === '');
+      if (bad >= 0) {
+        throw new OneLoggerError(`span_name_filter[${bad}]: must be a non-empty span name string (got ${describeValue(filter[bad])})`);
       }
     } else {
       throw new OneLoggerError(`Invalid export_customization_mode: ${String(mode)}`);
