@@ -12,6 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FileExporter } from '@nv-one-logger/core';
 import {
@@ -227,4 +228,4 @@ console.log('');
 const summarized = spawnSync(process.execPath, [cli, 'summarize', telemetryPath], { stdio: 'inherit' });
 const report = spawnSync(process.execPath, [cli, 'report', telemetryPath, '-o', reportPath], { stdio: 'inherit' });
 if (summarized.status !== 0 || report.status !== 0) process.exitCode = 1;
-else console.log(`HTML report written to ${reportPath}`);
+else console.log(`open it in a browser: ${pathToFileURL(reportPath).href}`);

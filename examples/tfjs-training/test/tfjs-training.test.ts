@@ -40,7 +40,8 @@ test('the TF.js demo trains, checkpoints, records, summarizes, and resumes from 
     assert.match(first, /trained to global step 96 /);
     assert.match(first, /Training\s+training loops\s+1\s+iterations\s+96 this job/);
     assert.match(first, /saves\s+2 \(2 sync, 0 async\), 2 successful/);
-    assert.match(first, /HTML report written to/);
+    assert.match(first, /^report written to .*report\.html \([\d.]+ KiB\)$/m);
+    assert.match(first, /^open it in a browser: file:\/\/.*report\.html$/m);
     assert.deepEqual(readdirSync(join(dir, 'checkpoints')).sort(), ['step-64', 'step-96']);
     const reloaded = await tf.loadLayersModel(fileSystemLoadHandler(join(dir, 'checkpoints', 'step-96')));
     assert.equal(reloaded.name, 'mlp_classifier');
