@@ -14,7 +14,13 @@ import { Span } from '../src/core/span.js';
 import { TracingTimestamp } from '../src/core/time.js';
 import { FileExporter } from '../src/exporter/file-exporter.js';
 import { DEFAULT_LOG_FORMAT, internalLogger, type LogLevel } from '../src/internal/logger.js';
-import { ErrorHandlingStrategy, handleTelemetryFailure, runtime, type TelemetryDataErrorSink } from '../src/internal/runtime.js';
+import {
+  ErrorHandlingStrategy,
+  handleTelemetryFailure,
+  runtime,
+  safelyExecute,
+  type TelemetryDataErrorSink,
+} from '../src/internal/runtime.js';
 import { DefaultRecorder } from '../src/recorder/default-recorder.js';
 import { type Rec, readRecords } from './helpers/records.js';
 
@@ -425,5 +431,77 @@ describe('B2: no recursion after close', () => {
     ]);
     assert.equal(recorder.exporterStatuses[0]?.numErrors, 3);
     assert.equal(runtime.forceDisabled, false);
+  });
+});
+
+describe('safelyExecute (the reference safely_execute, for your own telemetry functions)', () => {
+  test('success: arguments, this and the result pass through, sync and async; nothing logged', async () => {
+    setup(QUIET);
+    const counter = {
+      n: 10,
+      add: safelyExecute('add', function (this: { n: number }, k: number) {
+        this.n += k;
+        return this.n;
+      }),
+    };
+    assert.equal(counter.add(5), 15);
+    const later = safelyExecute('later', async (x: string) => `${x}!`);
+    assert.equal(await later('ok'), 'ok!');
+    assert.deepEqual(logged('ERROR'), []);
+    assert.deepEqual(logged('WARNING'), []);
+  });
+
+  test('quiet: a throw or a rejection returns undefined, is reported once as a TDE and disables the library', async () => {
+    const { file } = setup(QUIET);
+    const boom = safelyExecute('onShardLoaded', (_rows: number): number => {
+      throw new Error('bad shard');
+    });
+    assert.equal(boom(3), undefined);
+    assert.equal(runtime.enabled, false);
+    const rejecting = safelyExecute('onUpload', async () => {
+      throw new Error('late');
+    });
+    // Disabled now: skipped, with the one-time warning.
+    assert.equal(rejecting(), undefined);
+    assert.deepEqual(
+      logged('WARNING').filter((m) => m.startsWith('Skipping')),
+      ['Skipping execution of onUpload because OneLogger is not enabled.'],
+    );
+    await OneLoggerProvider.instance().shutdown();
+    assert.deepEqual(tdeMessages(readRecords(file)), [
+      ['Exception in telemetry code when calling onShardLoaded: bad shard', 'no_telemetry_data'],
+    ]);
+    assert.deepEqual(logged('ERROR'), [fatal('Exception in telemetry code when calling onShardLoaded: bad shard')]);
+  });
+
+  test('quiet: an async rejection resolves to undefined instead of rejecting', async () => {
+    setup(QUIET);
+    const rejecting = safelyExecute('onUpload', async () => {
+      throw new Error('late');
+    });
+    assert.equal(await rejecting(), undefined);
+    assert.equal(runtime.enabled, false);
+  });
+
+  test('propagate: the same error object is thrown, or rejected for an async function; a TDE is recorded', async () => {
+    const { file } = setup(PROPAGATE);
+    const error = new Error('bad shard');
+    const boom = safelyExecute('onShardLoaded', () => {
+      throw error;
+    });
+    assert.throws(
+      () => boom(),
+      (e) => e === error,
+    );
+    const late = new OneLoggerError('late');
+    const rejecting = safelyExecute('onUpload', async () => {
+      throw late;
+    });
+    await assert.rejects(rejecting(), (e) => e === late);
+    assert.equal(runtime.enabled, true);
+    await OneLoggerProvider.instance().shutdown();
+    assert.deepEqual(tdeMessages(readRecords(file)), [
+      ['Exception in telemetry code when calling onShardLoaded: bad shard', 'no_telemetry_data'],
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { messageOf, OneLoggerError } from '../core/errors.js';
 import { internalLogger } from './logger.js';
+import { isThenable } from './utils.js';
 
 export const ErrorHandlingStrategy = {
   /** Library errors are reported to the exporters, logged and re-thrown (for development). */
@@ -123,4 +124,25 @@ export function handleTelemetryFailure(functionName: string, error: unknown, sin
     forceDisable();
   }
   return undefined;
+}
+
+/**
+ * Wraps a telemetry function of your own (a callback, an integration hook) the way the recorder guards its
+ * methods (the reference's `safely_execute`): skipped with a one-time warning while the library is disabled,
+ * and any exception (or rejection, for an async function) handled by the configured error strategy, so under
+ * the quiet strategy it returns `undefined` (resolves to it) instead of reaching the job.
+ */
+export function safelyExecute<A extends unknown[], R>(name: string, fn: (...args: A) => R): (...args: A) => R | undefined {
+  return function guarded(this: unknown, ...args: A): R | undefined {
+    if (!runtime.enabled) return noteSkipped(name);
+    try {
+      const result = fn.apply(this, args);
+      if (isThenable(result)) {
+        return Promise.resolve(result).then(undefined, (e: unknown) => handleTelemetryFailure(name, e)) as R;
+      }
+      return result;
+    } catch (e) {
+      return handleTelemetryFailure(name, e);
+    }
+  };
 }
