@@ -14,7 +14,7 @@ export { getRecorder, startTimedSpan, TimedSpanHandle, timedSpan } from './api/t
 export type { AttributePrimitive, AttributesInput, AttributeValue } from './core/attributes.js';
 export { Attribute, Attributes, validateAttribute } from './core/attributes.js';
 export { assertThat, ConfigError, describeValue, ExportError, messageOf, OneLoggerError } from './core/errors.js';
-export type { EventJson } from './core/event.js';
+export type { ErrorTextField, EventJson } from './core/event.js';
 export {
   describeException,
   ErrorEvent,

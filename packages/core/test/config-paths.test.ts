@@ -21,6 +21,16 @@ function fromConfig(filePath: string, cwd?: string): FileExporter {
   return exporter;
 }
 
+/** Initializes the exporter, writes one `complete` record and closes it. */
+function writeOneSpan(exporter: FileExporter): void {
+  exporter.initialize();
+  const span = Span.create('work');
+  exporter.exportStart(span);
+  span.stop();
+  exporter.exportStop(span);
+  exporter.close();
+}
+
 describe('S4: file paths from configuration', () => {
   test('a symbolic link is refused and its target left untouched (the reference follows it)', () => {
     const victim = join(root, 'victim.txt');
@@ -53,12 +63,7 @@ describe('S4: file paths from configuration', () => {
     const file = join(root, 'regular.jsonl');
     writeFileSync(file, '');
     const exporter = fromConfig(file);
-    exporter.initialize();
-    const span = Span.create('work');
-    exporter.exportStart(span);
-    span.stop();
-    exporter.exportStop(span);
-    exporter.close();
+    writeOneSpan(exporter);
     assert.deepEqual(
       readRecords(file).map((r) => r.type),
       ['complete'],
@@ -81,12 +86,7 @@ describe('S4: file paths from configuration', () => {
     const link = join(root, 'code-link.jsonl');
     symlinkSync(target, link);
     const exporter = new FileExporter({ filePath: link });
-    exporter.initialize();
-    const span = Span.create('work');
-    exporter.exportStart(span);
-    span.stop();
-    exporter.exportStop(span);
-    exporter.close();
+    writeOneSpan(exporter);
     assert.equal(readRecords(target).length, 1);
   });
 });

@@ -26,6 +26,15 @@ import {
 import { FileExporter } from '../src/exporter/file-exporter.js';
 import { LoggerExporter } from '../src/exporter/logger-exporter.js';
 
+/** Runs a TypeScript script in a fresh Node process (via tsx) from the repository root. */
+function runTsxScript(script: string) {
+  return spawnSync(process.execPath, ['--import', 'tsx', script], {
+    cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+    encoding: 'utf8',
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+  });
+}
+
 const PY_FILE_EXPORTER = 'nv_one_logger.exporter.file_exporter.FileExporter';
 const CONFIG_YAML = 'one_logger_exporters_config.yaml';
 
@@ -497,12 +506,7 @@ describe('loadConfigFile', () => {
         'process.stdout.write(JSON.stringify(steps));',
       ].join('\n'),
     );
-    const root = fileURLToPath(new URL('../../..', import.meta.url));
-    const run = spawnSync(process.execPath, ['--import', 'tsx', script], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, NODE_NO_WARNINGS: '1' },
-    });
+    const run = runTsxScript(script);
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(
       JSON.parse(run.stdout),
@@ -917,12 +921,7 @@ describe('createExporters', () => {
         '}',
       ].join('\n'),
     );
-    const root = fileURLToPath(new URL('../../..', import.meta.url));
-    const run = spawnSync(process.execPath, ['--import', 'tsx', script], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, NODE_NO_WARNINGS: '1' },
-    });
+    const run = runTsxScript(script);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /^\[type="complete" \| .*name="to_stdout".*\]$/m);
     assert.doesNotMatch(run.stdout, /to_stderr/);

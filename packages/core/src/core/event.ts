@@ -96,6 +96,9 @@ function withoutTimestamp(attrs: Record<string, AttributeValue> | undefined): At
   return out;
 }
 
+/** The texts of an application error. */
+export type ErrorTextField = 'error_message' | 'exception_message' | 'exception_traceback';
+
 /** Describes a thrown value the way records need it. */
 export function describeException(thrown: unknown): { type: string; message: string; traceback: string } {
   if (thrown instanceof Error) {
@@ -151,17 +154,25 @@ export class ErrorEvent extends Event {
   static fromException(
     errorMessage: string,
     exception?: unknown,
-    options: { timestamp?: TracingTimestamp; attributes?: AttributesInput; includeTraceback?: boolean } = {},
+    options: {
+      timestamp?: TracingTimestamp;
+      attributes?: AttributesInput;
+      includeTraceback?: boolean;
+      /** Applied to each text before it is stored (redaction, length bounds). */
+      text?: (text: string, field: ErrorTextField) => string;
+    } = {},
   ): ErrorEvent {
     const ts = options.timestamp ?? TracingTimestamp.now();
+    const text = options.text ?? ((t: string) => t);
+    const message = text(String(errorMessage), 'error_message');
     if (exception === undefined) {
-      return new ErrorEvent(ts, errorMessage, options.attributes ? { attributes: options.attributes } : {});
+      return new ErrorEvent(ts, message, options.attributes ? { attributes: options.attributes } : {});
     }
     const d = describeException(exception);
-    return new ErrorEvent(ts, errorMessage, {
+    return new ErrorEvent(ts, message, {
       exceptionType: d.type,
-      exceptionMessage: d.message,
-      ...(options.includeTraceback === false ? {} : { exceptionTraceback: d.traceback }),
+      exceptionMessage: text(d.message, 'exception_message'),
+      ...(options.includeTraceback === false ? {} : { exceptionTraceback: text(d.traceback, 'exception_traceback') }),
       ...(options.attributes ? { attributes: options.attributes } : {}),
     });
   }

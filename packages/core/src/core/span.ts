@@ -156,7 +156,7 @@ export class Span {
    * invalid value out.
    */
   addAttribute(name: string, value: AttributeValue): Attribute | undefined {
-    if (!this.acceptsChanges(name) || !acceptAttribute(name, value)) return undefined;
+    if (!this.acceptsChanges([name]) || !acceptAttribute(name, value)) return undefined;
     const attribute = new Attribute(name, value);
     this.merged.addAttribute(attribute);
     this.noteUpdated(name);
@@ -165,16 +165,18 @@ export class Span {
 
   /** Sets several attributes of a running span (see `addAttribute`). */
   addAttributes(attributes: AttributesInput): void {
-    const names = attributes instanceof Attributes ? [...attributes.map.keys()] : Object.keys(attributes ?? {});
-    if (!this.acceptsChanges(names.join(', '))) return;
+    if (!this.acceptsChanges(attributes instanceof Attributes ? [...attributes.map.keys()] : Object.keys(attributes ?? {}))) return;
     const incoming = attributes instanceof Attributes ? attributes : new Attributes(attributes);
     for (const [k, v] of incoming.map) this.setUpdated(k, v);
   }
 
   /** A stopped span's attributes are final (U8): the change is rejected (thrown, or left out when quiet). */
-  private acceptsChanges(what: string): boolean {
+  private acceptsChanges(names: readonly string[]): boolean {
     if (this.stopTime === undefined) return true;
-    rejectInput(`stopped-span:${this.name}`, `Span ${this.name} (id=${this.id}) is stopped: its attributes (${what}) can no longer change`);
+    rejectInput(
+      `stopped-span:${this.name}`,
+      `Span ${this.name} (id=${this.id}) is stopped: its attributes (${names.join(', ')}) can no longer change`,
+    );
     return false;
   }
 

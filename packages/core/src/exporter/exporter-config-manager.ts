@@ -82,58 +82,44 @@ export class ExporterConfigManager {
   /** The merged, validated entries (disabled ones included); `[]` when nothing is configured anywhere. */
   generateExportConfig(options: GenerateExportConfigOptions = {}): ExporterConfig[] {
     const onProblem = options.onProblem;
-    let fileBroken = false;
-    let fromFile: ExporterConfig[] = [];
-    try {
-      fromFile = this.fileConfigs(options.configFilePath);
-    } catch (e) {
-      if (onProblem === undefined) throw e;
-      onProblem(e);
-      fileBroken = true;
-    }
-    let result: ExporterConfig[] = [];
-    if (fromFile.length > 0) {
-      // Package providers are not even run: the file replaces them, so their errors cannot matter.
-      result = fromFile;
-      internalLogger.info(`Loaded ${fromFile.length} exporter config(s) from file`);
-    } else if (!fileBroken) {
+    // Runs one part; a failure is thrown, or handed to onProblem and replaced by `fallback`.
+    const tolerate = <T>(part: () => T, fallback: T): T => {
       try {
-        result = this.packageConfigs();
+        return part();
       } catch (e) {
         if (onProblem === undefined) throw e;
         onProblem(e);
+        return fallback;
       }
+    };
+    // `undefined`: the file is broken, and then package defaults do not stand in for it either.
+    const fromFile = tolerate<ExporterConfig[] | undefined>(() => this.fileConfigs(options.configFilePath), undefined);
+    let result: ExporterConfig[] = [];
+    if (fromFile !== undefined && fromFile.length > 0) {
+      // Package providers are not even run: the file replaces them, so their errors cannot matter.
+      result = fromFile;
+      internalLogger.info(`Loaded ${fromFile.length} exporter config(s) from file`);
+    } else if (fromFile !== undefined) {
+      result = tolerate(() => this.packageConfigs(), []);
       if (result.length > 0) internalLogger.info(`Loaded ${result.length} exporter config(s) from packages`);
     }
-    const entries = this.directConfigs(options.direct, onProblem);
+    const direct = options.direct;
+    if (direct !== undefined && !Array.isArray(direct)) {
+      tolerate(() => {
+        throw new ExporterConfigError(`direct exporter configs must be an array of entries (got ${describeValue(direct)})`, {
+          origin: { source: ExporterConfigSource.DIRECT },
+        });
+      }, undefined);
+    }
+    // Entry by entry, so a broken one leaves out only itself.
+    const entries = Array.isArray(direct)
+      ? direct.flatMap((entry, entryIndex) =>
+          tolerate(() => [ExporterConfig.from(entry, { source: ExporterConfigSource.DIRECT, entryIndex })], []),
+        )
+      : [];
     if (entries.length > 0) result = ExporterConfigManager.mergeConfigs(result, entries, (c) => this.exporterKey(c));
     internalLogger.info(`Final configuration contains ${result.length} exporter(s)`);
     return result;
-  }
-
-  private directConfigs(
-    direct: GenerateExportConfigOptions['direct'],
-    onProblem: ((error: unknown) => void) | undefined,
-  ): ExporterConfig[] {
-    if (direct === undefined) return [];
-    if (!Array.isArray(direct)) {
-      const error = new ExporterConfigError(`direct exporter configs must be an array of entries (got ${describeValue(direct)})`, {
-        origin: { source: ExporterConfigSource.DIRECT },
-      });
-      if (onProblem === undefined) throw error;
-      onProblem(error);
-      return [];
-    }
-    if (onProblem === undefined) return ExporterConfigManager.buildExporterConfigs(direct, { source: ExporterConfigSource.DIRECT });
-    const entries: ExporterConfig[] = [];
-    direct.forEach((entry, entryIndex) => {
-      try {
-        entries.push(ExporterConfig.from(entry, { source: ExporterConfigSource.DIRECT, entryIndex }));
-      } catch (e) {
-        onProblem(e);
-      }
-    });
-    return entries;
   }
 
   /** Entries from the registered package defaults. */

@@ -144,7 +144,7 @@ export class FileExporter extends BaseJsonExporter {
   }
 
   protected writeRecord(record: JsonRecord): void {
-    this.writeLine(`${recordToJsonLine(record)}\n`);
+    this.writeLine(recordToJsonLine(record, true));
   }
 
   protected override writeSpanRecord(type: SpanRecord['type'], span: Span, count: number, pid: number): void {
@@ -253,20 +253,16 @@ export class FileExporter extends BaseJsonExporter {
   }
 
   /** Writes one line now (per-record mode). */
-  private writeAll(data: string): void {
-    const fd = this.fd;
-    if (fd === undefined) throw new ExportError('File exporter not initialized or already closed!');
+  private writeAll(line: string): void {
     let written: number;
     try {
-      written = writeSync(fd, data);
+      written = writeSync(this.fd as number, line);
     } catch (e) {
       throw new ExportError(`Error writing record to ${this.filePath}: ${messageOf(e)}`);
     }
     // A short write (rare: disk full, signals) is completed from the encoded bytes.
-    if (written !== data.length || written !== Buffer.byteLength(data)) {
-      const bytes = Buffer.from(data);
-      if (written < bytes.length) this.writeFully(bytes.subarray(written), bytes.length - written);
-    }
+    const total = Buffer.byteLength(line);
+    if (written < total) this.writeFully(Buffer.from(line).subarray(written), total - written);
   }
 
   /** Writes whole lines; a short write (rare: disk full, signals) is completed so no partial line stays. */

@@ -88,7 +88,7 @@ function recordTail(count: number, pid: number, newline: boolean): string {
  * Serialises a record produced by `BaseJsonExporter` (without the trailing newline). Written for the
  * known record shapes, so it does no per-key dispatch; keys come out in the order of the reference.
  */
-export function recordToJsonLine(record: JsonRecord): string {
+export function recordToJsonLine(record: JsonRecord, newline = false): string {
   let out: string;
   switch (record.type) {
     case 'event':
@@ -105,7 +105,7 @@ export function recordToJsonLine(record: JsonRecord): string {
       if (record.start_event !== undefined) out += `,"start_event":${payload(record.start_event)}`;
       if (record.stop_event !== undefined) out += `,"stop_event":${payload(record.stop_event)}`;
   }
-  return out + recordTail(record.count, record.pid, false);
+  return out + recordTail(record.count, record.pid, newline);
 }
 
 /**

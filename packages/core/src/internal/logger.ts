@@ -77,12 +77,7 @@ class InternalLogger {
     } catch {
       // A listener's failure is its own.
     }
-    let line: string;
-    try {
-      line = `${this.format(level, message)}\n`;
-    } catch {
-      return;
-    }
+    const line = `${this.format(level, message)}\n`;
     const { infoFilePath, errorFilePath } = this.settings;
     const value = LEVEL_VALUE[level];
     // Each sink on its own: an unwritable info file must not cost the error file its line. A line that no

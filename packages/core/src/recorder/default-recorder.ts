@@ -2,9 +2,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Recorder, StartSpanOptions, StopSpanOptions } from '../api/recorder.js';
 import type { AttributesInput } from '../core/attributes.js';
 import { describeValue, messageOf, OneLoggerError } from '../core/errors.js';
-import { describeException, ErrorEvent, type Event, TelemetryDataError, TelemetryDataErrorType } from '../core/event.js';
+import { ErrorEvent, type ErrorTextField, type Event, TelemetryDataError, TelemetryDataErrorType } from '../core/event.js';
 import { Span } from '../core/span.js';
-import { TracingTimestamp } from '../core/time.js';
+import type { TracingTimestamp } from '../core/time.js';
 import type { Exporter } from '../exporter/exporter.js';
 import { internalLogger } from '../internal/logger.js';
 import { handleTelemetryFailure, noteSkipped, runtime, type TelemetryDataErrorSink } from '../internal/runtime.js';
@@ -37,8 +37,6 @@ export interface DefaultRecorderOptions {
   /** Export the stack of a recorded exception as `exception_traceback`. Default true. */
   includeTraceback?: boolean;
 }
-
-export type ErrorTextField = 'error_message' | 'exception_message' | 'exception_traceback';
 
 const DEFAULT_MAX_ERROR_TEXT_LENGTH = 8192;
 
@@ -250,12 +248,8 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
     const pending: Promise<void>[] = [];
     for (const s of this.statuses) {
       if (s.forceDisabled) continue;
-      try {
-        const r = s.exporter.flush();
-        if (isThenable(r)) pending.push(Promise.resolve(r).then(undefined, (e: unknown) => this.exportFailed(s, e)));
-      } catch (e) {
-        this.exportFailed(s, e);
-      }
+      const done = this.flushOne(s);
+      if (done !== undefined) pending.push(done);
     }
     await Promise.all(pending);
   }
@@ -379,7 +373,11 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
   protected recordError(span: Span | undefined, errorMessage: string, exception?: unknown, timestamp?: TracingTimestamp): ErrorEvent {
     this.assertOpen();
     if (!(span instanceof Span)) throw new OneLoggerError('No span to add error to');
-    const event = this.errorEvent(errorMessage, exception, timestamp ?? TracingTimestamp.now());
+    const event = ErrorEvent.fromException(errorMessage, exception, {
+      ...(timestamp === undefined ? {} : { timestamp }),
+      includeTraceback: this.includeTraceback,
+      text: this.exportedErrorText,
+    });
     span.addEvent(event);
     if (this.shouldExport(span.name)) {
       for (const s of this.statuses) {
@@ -395,19 +393,8 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
     return event;
   }
 
-  /** The error event as exported: texts redacted and bounded (S5). */
-  private errorEvent(errorMessage: string, exception: unknown, timestamp: TracingTimestamp): ErrorEvent {
-    const message = this.errorText(String(errorMessage), 'error_message');
-    if (exception === undefined) return new ErrorEvent(timestamp, message);
-    const d = describeException(exception);
-    return new ErrorEvent(timestamp, message, {
-      exceptionType: d.type,
-      exceptionMessage: this.errorText(d.message, 'exception_message'),
-      ...(this.includeTraceback ? { exceptionTraceback: this.errorText(d.traceback, 'exception_traceback') } : {}),
-    });
-  }
-
-  private errorText(text: string, field: ErrorTextField): string {
+  /** An application-error text as exported: redacted, then bounded (S5). */
+  private readonly exportedErrorText = (text: string, field: ErrorTextField): string => {
     let out = text;
     if (this.redact !== undefined) {
       try {
@@ -420,7 +407,7 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
     if (out.length <= this.maxErrorText) return out;
     const note = ` … [${out.length - this.maxErrorText} more characters cut]`;
     return out.slice(0, this.maxErrorText - note.length) + note;
-  }
+  };
 
   protected shouldExport(spanName: string): boolean {
     switch (this.mode) {
@@ -519,20 +506,26 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
     const flushes: Promise<void>[] = [];
     for (const s of this.statuses) {
       if (s.forceDisabled) continue;
-      try {
-        const r = s.exporter.flush();
-        if (isThenable(r)) {
-          asynchronous.add(s);
-          flushes.push(Promise.resolve(r).then(undefined, (e: unknown) => this.exportFailed(s, e)));
-        }
-      } catch (e) {
-        this.exportFailed(s, e);
-      }
+      const done = this.flushOne(s);
+      if (done === undefined) continue;
+      asynchronous.add(s);
+      flushes.push(done);
     }
     await this.closeAll(this.statuses.filter((s) => asynchronous.has(s)));
     await Promise.all(flushes);
     await this.closeAll(this.statuses.filter((s) => !asynchronous.has(s)));
     this.exportersClosed = true;
+  }
+
+  /** Flushes one exporter; a failure counts against it. Returns the pending flush of an asynchronous exporter. */
+  private flushOne(s: ExporterStatus): Promise<void> | undefined {
+    try {
+      const r = s.exporter.flush();
+      return isThenable(r) ? Promise.resolve(r).then(undefined, (e: unknown) => this.exportFailed(s, e)) : undefined;
+    } catch (e) {
+      this.exportFailed(s, e);
+      return undefined;
+    }
   }
 
   private async closeAll(statuses: ExporterStatus[]): Promise<void> {
