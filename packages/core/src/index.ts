@@ -61,7 +61,7 @@ export type { InfoLogger, LoggerExporterOptions } from './exporter/logger-export
 
 export { compareCodePoints, deserializeLog, formatLog, LoggerExporter } from './exporter/logger-exporter.js';
 export type { EventPayload, EventRecord, JsonRecord, SpanRecord, TelemetryDataErrorRecord } from './exporter/record.js';
-export { RECORD_SCHEMA_VERSION, RecordType } from './exporter/record.js';
+export { MAX_RECORD_LINE_BYTES, RECORD_SCHEMA_VERSION, RecordType } from './exporter/record.js';
 export { internalLogger } from './internal/logger.js';
 export { MetricSummarizer } from './internal/metric-summarizer.js';
 export { MultiWindowTimer } from './internal/multi-window-timer.js';

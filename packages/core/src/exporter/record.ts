@@ -49,3 +49,10 @@ export type JsonRecord = SpanRecord | EventRecord | TelemetryDataErrorRecord;
 
 /** The version of the record format, also the version of `schema/records.schema.json`. */
 export const RECORD_SCHEMA_VERSION = '1.0.0';
+
+/**
+ * The longest record line a FileExporter writes, in UTF-8 bytes including its newline (8 MiB). A record that
+ * would be longer is replaced by a telemetry-data error naming the span and this limit; every reader of the
+ * project accepts lines up to this length (a line has at most as many characters as bytes).
+ */
+export const MAX_RECORD_LINE_BYTES = 8 * 1024 * 1024;
