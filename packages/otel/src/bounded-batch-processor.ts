@@ -211,7 +211,8 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       const wait = backoff * (0.8 + Math.random() * 0.4);
       if (!retryable || Date.now() + wait >= deadline || this.state === 'shut_down') return text;
       this.stats.retries++;
-      await new Promise((r) => setTimeout(r, wait));
+      // Unref'd: a retry pending when the job ends must not keep the process alive (shutdown gives up on it).
+      await new Promise((r) => setTimeout(r, wait).unref());
       backoff = Math.min(backoff * 2, RETRY_MAX_MS);
     }
   }
