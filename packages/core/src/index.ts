@@ -66,7 +66,7 @@ export { internalLogger } from './internal/logger.js';
 export { MetricSummarizer } from './internal/metric-summarizer.js';
 export { MultiWindowTimer } from './internal/multi-window-timer.js';
 export type { TelemetryDataErrorSink } from './internal/runtime.js';
-export { handleTelemetryFailure, noteSkipped, runtime as telemetryRuntime, safelyExecute } from './internal/runtime.js';
+export { handleTelemetryFailure, noteSkipped, rejectInput, runtime as telemetryRuntime, safelyExecute } from './internal/runtime.js';
 export { evaluateValue, isThenable, patchFunction, patchMethod, temporarilyModifyEnv } from './internal/utils.js';
 export { getVersion, readPackageVersion, VERSION } from './internal/version.js';
 export type { DefaultRecorderOptions, ExporterStatus } from './recorder/default-recorder.js';

@@ -229,6 +229,8 @@ export interface OneLoggerInitializationAttributesFields {
   rank: number;
   /** Flattened to `["<key>:<value>", ...]`. */
   customMetadata?: Readonly<Record<string, AttributeValue>> | undefined;
+  /** The core config's `applicationName` (additive key, written after the reference's keys). */
+  applicationName?: string | undefined;
 }
 
 const ONE_LOGGER_INITIALIZATION_ROWS: readonly Row[] = [
@@ -241,6 +243,8 @@ const ONE_LOGGER_INITIALIZATION_ROWS: readonly Row[] = [
   ['node_name', 'nodeName', 'str', true],
   ['rank', 'rank', 'int', true],
   ['custom_metadata', 'customMetadata', 'metadata', false],
+  // Additive (not in the reference): after the reference's keys, so their order is unchanged.
+  ['application_name', 'applicationName', 'str', false],
 ];
 
 /** Attributes of the `one_logger_initialization` event. */
@@ -283,6 +287,10 @@ export class OneLoggerInitializationAttributes extends Attributes {
 
   get customMetadata(): readonly string[] | undefined {
     return stringListOf(this, 'custom_metadata');
+  }
+
+  get applicationName(): string | undefined {
+    return this.getStrValue('application_name');
   }
 }
 
@@ -779,3 +787,22 @@ export class SyncCheckpointMetricsUpdateAttributes extends Attributes {
     return req('save_checkpoint_sync_time_max_sec', this.getFloatValue('save_checkpoint_sync_time_max_sec'));
   }
 }
+
+/**
+ * Every attribute key the training layer writes on its spans and events (and `global_step`, which
+ * `model_metrics` events carry): names a model metric may not take, so a metric never shadows one of them.
+ */
+export const TRAINING_ATTRIBUTE_NAMES: ReadonlySet<string> = new Set<string>([
+  ...[
+    TRAINING_LOOP_ROWS,
+    CHECKPOINT_SAVE_SPAN_ROWS,
+    ONE_LOGGER_INITIALIZATION_ROWS,
+    TRAINING_TELEMETRY_ROWS,
+    TRAINING_METRICS_UPDATE_ROWS,
+    VALIDATION_METRICS_UPDATE_ROWS,
+    TESTING_METRICS_UPDATE_ROWS,
+    SAVE_CHECKPOINT_SUCCESS_ROWS,
+    SYNC_CHECKPOINT_METRICS_UPDATE_ROWS,
+  ].flatMap((rows) => rows.map((row) => row[0])),
+  'global_step',
+]);

@@ -1,5 +1,6 @@
 import { handleTelemetryFailure, noteSkipped, type Span, telemetryRuntime, type ValueOrFn } from '@nv-one-logger/core';
 import { activeRecorder } from './active-recorder.js';
+import type { LogMetricsOptions, ModelMetrics } from './model-metrics.js';
 import type { SaveCheckpointSuccessOptions, TrainingRecorder, TrainStartOptions } from './training-recorder.js';
 
 // Every callback is guarded the same way: skipped (undefined) when the library is not configured or disabled on
@@ -173,6 +174,25 @@ export function onSaveCheckpointSuccess(options: SaveCheckpointSuccessOptions): 
 
 export function onSaveCheckpointEnd(options?: FinishTimeOptions): void {
   guarded('onSaveCheckpointEnd', (r) => r.onSaveCheckpointEnd(options?.finishTimeMsec));
+}
+
+/**
+ * Records the model's own metrics as a `model_metrics` event: `logMetrics({ loss: 0.42, accuracy: 0.91 })`
+ * (step = training iterations completed so far) or `logMetrics({ val_loss: 0.5 }, { step: 1200 })`. Names match
+ * `[A-Za-z_][A-Za-z0-9_./-]*` and are not reserved attribute names; values are finite numbers. Cheap enough for
+ * every iteration (no closure, no allocation beyond the event).
+ */
+export function logMetrics(metrics: ModelMetrics, options?: LogMetricsOptions): void {
+  const r = activeRecorder();
+  if (r === undefined || !telemetryRuntime.enabled) {
+    noteSkipped('logMetrics');
+    return;
+  }
+  try {
+    r.logMetrics(metrics, options);
+  } catch (e) {
+    handleTelemetryFailure('logMetrics', e, r);
+  }
 }
 
 /** Re-exported for option types that accept functions. */

@@ -1,6 +1,7 @@
 import { isThenable, type Span } from '@nv-one-logger/core';
 import { activeRecorder } from './active-recorder.js';
 import {
+  logMetrics,
   onAppEnd,
   onAppStart,
   onDataloaderInitEnd,
@@ -27,6 +28,7 @@ import {
   onValidationSingleIterationStart,
   onValidationStart,
 } from './callbacks.js';
+import type { LogMetricsOptions, ModelMetrics } from './model-metrics.js';
 import { CheckpointStrategy } from './names.js';
 import type { TrainStartOptions } from './training-recorder.js';
 
@@ -182,6 +184,11 @@ export class CallbackScope implements Disposable {
     this.endCallback();
   }
 
+  /** `logMetrics` while this phase runs (inside a training or validation loop, the metrics go on that loop). */
+  logMetrics(metrics: ModelMetrics, options?: LogMetricsOptions): void {
+    logMetrics(metrics, options);
+  }
+
   [Symbol.dispose](): void {
     this.end();
   }
@@ -199,6 +206,11 @@ export class ApplicationScope implements AsyncDisposable {
   end(): Promise<void> {
     this.ending ??= onAppEnd();
     return this.ending;
+  }
+
+  /** `logMetrics` while the application runs. */
+  logMetrics(metrics: ModelMetrics, options?: LogMetricsOptions): void {
+    logMetrics(metrics, options);
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -48,6 +48,8 @@ export const StandardTrainingJobEventName = {
   TESTING_METRICS_UPDATE: 'testing_metrics_update',
   SAVE_CHECKPOINT_SUCCESS: 'save_checkpoint_success',
   SYNC_CHECKPOINT_METRICS_UPDATE: 'sync_checkpoint_metrics_update',
+  /** The model's own metrics (`logMetrics`); additive, the Python library has no such event. */
+  MODEL_METRICS: 'model_metrics',
 } as const;
 export type StandardTrainingJobEventName = (typeof StandardTrainingJobEventName)[keyof typeof StandardTrainingJobEventName];
 

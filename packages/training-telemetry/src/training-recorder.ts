@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import {
   DefaultRecorder,
   type DefaultRecorderOptions,
+  describeValue,
   Event,
   evaluateValue,
   internalLogger,
@@ -29,6 +30,7 @@ import {
   ValidationMetricsUpdateAttributes,
 } from './attributes.js';
 import { TrainingTelemetryConfig } from './config.js';
+import { type LogMetricsOptions, type ModelMetrics, modelMetricsEvent } from './model-metrics.js';
 import { CheckpointStrategy, STANDARD_TRAINING_SPAN_NAMES, StandardTrainingJobEventName, StandardTrainingJobSpanName } from './names.js';
 
 const SPAN = StandardTrainingJobSpanName;
@@ -130,6 +132,8 @@ export class TrainingRecorder extends DefaultRecorder {
   private testingIntervalStart = 0;
   private lastReportedCompleted = 0;
   private checkpointSuccessCount = 0;
+  /** The last training `loss` given to logMetrics (reported as `latest_loss`). */
+  private lastLoss: number | undefined;
   private readonly snapshots = new Map<number, ProductivitySnapshot>();
 
   constructor(options: TrainingRecorderOptions) {
@@ -196,6 +200,7 @@ export class TrainingRecorder extends DefaultRecorder {
           nodeName: hostname(),
           rank: rankFromEnv(),
           ...(cfg.customMetadata !== undefined ? { customMetadata: cfg.customMetadata } : {}),
+          applicationName: cfg.applicationName,
         }),
       ),
     );
@@ -385,6 +390,35 @@ export class TrainingRecorder extends DefaultRecorder {
     }
     if (loop !== undefined) this.emitTrainingMetrics(loop, ts, throughput);
     if (iterationSpan !== undefined) this.stopSpan(iterationSpan, { stopTime: ts });
+  }
+
+  // ------------------------------------------------------------------ model metrics
+
+  /**
+   * Records the model's own metrics (loss, accuracy, ...) as one `model_metrics` event on the innermost running
+   * span among the validation loop, the training loop and the application. The step defaults to the training
+   * iterations completed so far. A training `loss` also becomes the `latest_loss` of later training updates.
+   * Returns the event, or undefined when every metric was left out (quiet strategy).
+   */
+  logMetrics(metrics: ModelMetrics, options?: LogMetricsOptions): Event | undefined {
+    this.assertOpen();
+    if (metrics === null || typeof metrics !== 'object' || Array.isArray(metrics)) {
+      throw new OneLoggerError(`logMetrics expects an object of metrics like { loss: 0.42 } (got ${describeValue(metrics)})`);
+    }
+    const validation = this.activeStandard.get(SPAN.VALIDATION_LOOP);
+    const span = validation ?? this.activeStandard.get(SPAN.TRAINING_LOOP) ?? this.activeStandard.get(SPAN.APPLICATION);
+    if (span === undefined) throw new OneLoggerError('logMetrics needs a running application span: call onAppStart() first.');
+    const given = options?.step;
+    const step = given === undefined ? this.completedOverall : requireNonNegativeInt('logMetrics step', given);
+    const time = options?.timeMsec;
+    const ts = time === undefined ? TracingTimestamp.now() : TracingTimestamp.forMillis(time);
+    const event = modelMetricsEvent(metrics, step, ts);
+    if (event === undefined) return undefined;
+    if (validation === undefined) {
+      const loss = event.attributes.map.get('loss');
+      if (typeof loss === 'number') this.lastLoss = loss;
+    }
+    return this.recordEvent(span, event);
   }
 
   // ------------------------------------------------------------------ validation and testing
@@ -683,6 +717,8 @@ export class TrainingRecorder extends DefaultRecorder {
       maxIterationTimeSec: timer.maxWindowDurationSec,
       totalIterationTimeSec: timer.totalTimeSec,
       ...(this.tokensJob !== undefined ? { trainTokens: this.tokensJob } : {}),
+      // Additive: the reference has the key but never fills it; absent unless logMetrics was given a loss.
+      ...(this.lastLoss !== undefined ? { latestLoss: this.lastLoss } : {}),
       ...(this.flopsOverall !== undefined ? { completedFloatingPointOperationsOverall: this.flopsOverall } : {}),
       totalFlops: this.flopsJob,
       ...(throughput

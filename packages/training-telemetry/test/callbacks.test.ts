@@ -162,6 +162,8 @@ describe('spec §9.2 reference scenario (exact records)', () => {
             summary_data_schema_version: '1.0.0',
             node_name: hostname(),
             rank: 0,
+            // Additive key (not in the reference), after the reference's keys.
+            application_name: 'test_app',
             timestamp_msec: ms(0),
           },
         },
@@ -510,6 +512,7 @@ describe('application lifecycle (spec §10 item 36)', () => {
     'summary_data_schema_version',
     'node_name',
     'rank',
+    'application_name',
     'timestamp_msec',
   ];
 
@@ -547,6 +550,7 @@ describe('application lifecycle (spec §10 item 36)', () => {
         summary_data_schema_version: '1.0.0',
         node_name: hostname(),
         rank: 0,
+        application_name: 'test_app',
         timestamp_msec: ms(startSec),
       });
       // The config event is posted now (the time of the call), the init event at the application start time.
@@ -593,6 +597,7 @@ describe('application lifecycle (spec §10 item 36)', () => {
       node_name: hostname(),
       rank: 3,
       custom_metadata: ['team:x', 'debug:True', 'sizes:[1, 2]'],
+      application_name: 'test_app',
       timestamp_msec: ms(0),
     });
   });

@@ -1176,6 +1176,7 @@ describe("the issue's demo program", () => {
             summary_data_schema_version: '1.0.0',
             node_name: hostname(),
             rank: 0,
+            application_name: 'demo_app',
             timestamp_msec: ms(0),
           },
         },
@@ -1421,6 +1422,7 @@ console.log('demo done');
       summary_data_schema_version: '1.0.0',
       node_name: hostname(),
       rank: 0,
+      application_name: 'demo_app',
     });
     assert.equal(initTs, app.start_event.attributes.timestamp_msec);
     const { timestamp_msec: configTs, ...configRest } = config.event.attributes;
