@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under packages/*/test and examples/*/test with node:test (via tsx).
+// Runs every *.test.ts under packages/*/test, examples/*/test and test/ with node:test (via tsx).
 // Node 20 does not expand globs, so the files are listed here explicitly.
 // Every JSONL line a FileExporter writes meanwhile is validated against the record schema (see
 // scripts/test-record-check.mjs); an invalid line fails the run.
@@ -34,6 +34,7 @@ const files = [];
 for (const base of ['packages', 'examples']) {
   for (const pkg of readdirSync(join(root, base)).sort()) walk(join(root, base, pkg, 'test'), files);
 }
+walk(join(root, 'test'), files); // repository-wide tests (the doc snippets)
 const selected = files.map((f) => relative(root, f)).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 if (selected.length === 0) {
   console.error('run-tests: no test files matched');
