@@ -1,5 +1,5 @@
 import { rejectInput } from '../internal/runtime.js';
-import { describeValue, OneLoggerError } from './errors.js';
+import { describeValue, messageOf, OneLoggerError } from './errors.js';
 
 export type AttributePrimitive = string | number | boolean;
 /** A primitive or a homogeneous array of one primitive type. Numbers must be finite (JSON has no NaN/Infinity). */
@@ -51,15 +51,86 @@ export function validateAttribute(name: unknown, value: unknown): asserts value 
   if (problem !== undefined) throw new OneLoggerError(problem);
 }
 
+/** What `storedCopy` returns for an invalid value; the reason is in `copyProblem`. */
+const INVALID: unique symbol = Symbol('invalid attribute');
+let copyProblem = '';
+
 /**
- * Whether an invalid attribute may be left out instead of thrown: under the quiet error strategy bad
- * data never reaches the job as an exception (see `rejectInput`). Throws under the propagate strategy.
+ * The value as it is stored: primitives as given, an array copied element by element (each element read
+ * exactly once, by index, so neither an accessor, a Proxy nor an overridden `slice` or iterator can hand the
+ * validator one value and the copy another) and frozen. The copy is what gets validated, so what is stored is
+ * exactly what was checked: plain data that serialising can never recurse into. Reading a hostile value
+ * (a throwing getter, a revoked Proxy) is reported like any other invalid value.
  */
-export function acceptAttribute(name: unknown, value: unknown): value is AttributeValue {
-  const problem = attributeProblem(name, value);
-  if (problem === undefined) return true;
-  rejectInput(`attribute:${String(name)}`, problem);
-  return false;
+function storedCopy(name: unknown, value: unknown): AttributeValue | typeof INVALID {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      if (typeof name === 'string' && name.length > 0) return value;
+      break;
+    case 'number':
+      if (Number.isFinite(value) && typeof name === 'string' && name.length > 0) return value;
+      break;
+    case 'object': {
+      if (value === null) break;
+      let copy: unknown[];
+      try {
+        if (!Array.isArray(value)) break;
+        copy = copyElements(value);
+      } catch (e) {
+        copyProblem = `Attribute ${String(name)}: the value could not be read (${messageOf(e)})`;
+        return INVALID;
+      }
+      const problem = describedProblem(name, copy);
+      if (problem !== undefined) {
+        copyProblem = problem;
+        return INVALID;
+      }
+      return Object.freeze(copy) as AttributeValue;
+    }
+    default:
+      break;
+  }
+  copyProblem = describedProblem(name, value) ?? `Attribute ${String(name)}: invalid value`;
+  return INVALID;
+}
+
+/** The elements of an array (or array-like Proxy), each read once, into a new plain array. */
+function copyElements(value: readonly unknown[]): unknown[] {
+  const n = value.length;
+  // A real array's length always is such an integer; a Proxy may claim anything.
+  if (!Number.isInteger(n) || n < 0 || n > MAX_ARRAY_LENGTH) throw new Error(`length ${String(n)} is not an array length`);
+  const copy: unknown[] = [];
+  for (let i = 0; i < n; i++) copy.push(value[i]);
+  return copy;
+}
+const MAX_ARRAY_LENGTH = 2 ** 32 - 1;
+
+/** `attributeProblem`, where describing a hostile object (a Proxy, a throwing `constructor` getter) must not throw. */
+function describedProblem(name: unknown, value: unknown): string | undefined {
+  try {
+    return attributeProblem(name, value);
+  } catch (e) {
+    return `Attribute ${String(name)}: value must be a string, a finite number, a boolean or a homogeneous array of those (got an object that cannot be read: ${messageOf(e)})`;
+  }
+}
+
+/** The stored copy of a valid value; throws a OneLoggerError naming the attribute, the value and the rule. */
+function storedOrThrow(name: unknown, value: unknown): AttributeValue {
+  const stored = storedCopy(name, value);
+  if (stored === INVALID) throw new OneLoggerError(copyProblem);
+  return stored;
+}
+
+/**
+ * The stored copy of a valid value, or `undefined` when the quiet error strategy leaves an invalid one out
+ * (throws under the propagate strategy, see `rejectInput`).
+ */
+export function acceptedAttributeValue(name: unknown, value: unknown): AttributeValue | undefined {
+  const stored = storedCopy(name, value);
+  if (stored !== INVALID) return stored;
+  rejectInput(`attribute:${String(name)}`, copyProblem);
+  return undefined;
 }
 
 /** One named attribute value (validated on construction, immutable). */
@@ -67,9 +138,16 @@ export class Attribute {
   readonly name: string;
   readonly value: AttributeValue;
   constructor(name: string, value: AttributeValue) {
-    validateAttribute(name, value);
+    this.value = storedOrThrow(name, value);
     this.name = name;
-    this.value = Array.isArray(value) ? Object.freeze(value.slice()) : value;
+  }
+
+  /** @internal An attribute of a value that `acceptedAttributeValue` already copied and checked. */
+  static ofStored(name: string, stored: AttributeValue): Attribute {
+    const attribute = Object.create(Attribute.prototype) as { name: string; value: AttributeValue };
+    attribute.name = name;
+    attribute.value = stored;
+    return attribute as Attribute;
   }
 }
 
@@ -104,8 +182,8 @@ export class Attributes implements Iterable<[string, AttributeValue]> {
 
   /** Adds (or replaces) one attribute; returns the collection for chaining. */
   add(name: string, value: AttributeValue): this {
-    if (!acceptAttribute(name, value)) return this;
-    this.map.set(name, Array.isArray(value) ? Object.freeze(value.slice()) : value);
+    const stored = acceptedAttributeValue(name, value);
+    if (stored !== undefined) this.map.set(name, stored);
     return this;
   }
 
@@ -125,7 +203,22 @@ export class Attributes implements Iterable<[string, AttributeValue]> {
     if (typeof other !== 'object' || other === null || Array.isArray(other)) {
       throw new OneLoggerError(`Attributes must be given as a plain object (got ${describeValue(other)})`);
     }
-    for (const key of Object.keys(other)) this.add(key, other[key] as AttributeValue);
+    let keys: string[];
+    try {
+      keys = Object.keys(other);
+    } catch (e) {
+      throw new OneLoggerError(`Attributes must be given as a plain object (its keys could not be read: ${messageOf(e)})`);
+    }
+    for (const key of keys) {
+      let value: unknown;
+      try {
+        value = other[key];
+      } catch (e) {
+        rejectInput(`attribute:${key}`, `Attribute ${key}: the value could not be read (${messageOf(e)})`);
+        continue;
+      }
+      this.add(key, value as AttributeValue);
+    }
     return this;
   }
 

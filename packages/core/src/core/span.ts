@@ -1,5 +1,5 @@
 import { rejectInput } from '../internal/runtime.js';
-import { Attribute, Attributes, type AttributesInput, type AttributeValue, acceptAttribute } from './attributes.js';
+import { Attribute, Attributes, type AttributesInput, type AttributeValue, acceptedAttributeValue } from './attributes.js';
 import { assertThat, OneLoggerError } from './errors.js';
 import { Event, StandardEventAttributeName, StandardEventName } from './event.js';
 import { nextSpanId } from './ids.js';
@@ -156,8 +156,10 @@ export class Span {
    * invalid value out.
    */
   addAttribute(name: string, value: AttributeValue): Attribute | undefined {
-    if (!this.acceptsChanges([name]) || !acceptAttribute(name, value)) return undefined;
-    const attribute = new Attribute(name, value);
+    if (!this.acceptsChanges([name])) return undefined;
+    const stored = acceptedAttributeValue(name, value);
+    if (stored === undefined) return undefined;
+    const attribute = Attribute.ofStored(name, stored);
     this.merged.addAttribute(attribute);
     this.noteUpdated(name);
     return attribute;

@@ -1,4 +1,5 @@
 import { Attributes } from '../core/attributes.js';
+import { OneLoggerError } from '../core/errors.js';
 
 // Strings without quotes, backslashes, control characters or surrogates can be quoted as they are;
 // that is nearly every id, name and key, and skipping JSON.stringify for them is most of the speed.
@@ -26,22 +27,43 @@ export function keyPrefix(k: string): string {
 
 /**
  * Serialises any value to one line of standard JSON, keys in insertion order. Attribute collections are
- * written straight from their maps. Non-finite numbers never reach here (attributes are validated);
- * if one does, its key is omitted, so the output is always valid JSON.
+ * written straight from their maps. A non-finite number is omitted (as a key) or written `null` (in an
+ * array), so the output is always valid JSON. Values nested deeper than `MAX_JSON_DEPTH` (a circular
+ * structure, for one) are refused with a OneLoggerError instead of overflowing the stack.
  */
 export function toJsonLine(value: unknown): string {
-  return writeValue(value) ?? 'null';
+  return writeValue(value, 0) ?? 'null';
 }
 
-/** One map value as JSON, or `undefined` when it must be omitted (non-finite number). */
+/** How deep `toJsonLine` follows nested objects and arrays. */
+export const MAX_JSON_DEPTH = 100;
+
+/**
+ * One attribute value as JSON, or `undefined` when it must be omitted. Stored attribute values are
+ * primitives or flat arrays of primitives (see `Attributes`); anything else is omitted, and an array element
+ * that is not a primitive is written `null`: attribute data is never recursed into.
+ */
 export function mapValueJson(v: unknown): string | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? `${v}` : undefined;
   if (typeof v === 'string') return quote(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  return writeValue(v);
+  return Array.isArray(v) ? flatArrayJson(v) : undefined;
 }
 
-function writeValue(value: unknown): string | undefined {
+function flatArrayJson(items: readonly unknown[]): string {
+  let out = '[';
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) out += ',';
+    const v = items[i];
+    if (typeof v === 'number') out += Number.isFinite(v) ? `${v}` : 'null';
+    else if (typeof v === 'string') out += quote(v);
+    else if (typeof v === 'boolean') out += v ? 'true' : 'false';
+    else out += 'null';
+  }
+  return `${out}]`;
+}
+
+function writeValue(value: unknown, depth: number): string | undefined {
   switch (typeof value) {
     case 'string':
       return quote(value);
@@ -52,18 +74,21 @@ function writeValue(value: unknown): string | undefined {
     case 'object':
       if (value === null) return 'null';
       if (value instanceof Attributes) return writeMap(value.map);
-      if (Array.isArray(value)) return writeArray(value);
-      return writeObject(value as Record<string, unknown>);
+      if (depth >= MAX_JSON_DEPTH) {
+        throw new OneLoggerError(`toJsonLine: the value nests deeper than ${MAX_JSON_DEPTH} levels (or is circular)`);
+      }
+      if (Array.isArray(value)) return writeArray(value, depth + 1);
+      return writeObject(value as Record<string, unknown>, depth + 1);
     default:
       return undefined;
   }
 }
 
-function writeArray(items: readonly unknown[]): string {
+function writeArray(items: readonly unknown[], depth: number): string {
   let out = '[';
   for (let i = 0; i < items.length; i++) {
     if (i > 0) out += ',';
-    out += writeValue(items[i]) ?? 'null';
+    out += writeValue(items[i], depth) ?? 'null';
   }
   return `${out}]`;
 }
@@ -79,10 +104,10 @@ export function writeMap(map: ReadonlyMap<string, unknown>): string {
   return `${out}}`;
 }
 
-function writeObject(obj: Record<string, unknown>): string {
+function writeObject(obj: Record<string, unknown>, depth: number): string {
   let out = '';
   for (const k in obj) {
-    const s = writeValue(obj[k]);
+    const s = writeValue(obj[k], depth);
     if (s === undefined) continue;
     out += out === '' ? `{${keyPrefix(k)}${s}` : `,${keyPrefix(k)}${s}`;
   }
