@@ -1,6 +1,7 @@
 import { ConfigError, internalLogger, messageOf, OneLoggerError, telemetryRuntime, type ValueOrFn } from '@nv-one-logger/core';
 import {
   type CheckpointStrategy,
+  logMetrics,
   onAppStart,
   onTrainEnd,
   onTrainingSingleIterationEnd,
@@ -15,6 +16,7 @@ import {
 } from '@nv-one-logger/training-telemetry';
 import * as tf from '@tensorflow/tfjs';
 import { type SaveTarget, saveModelWithTelemetry } from './checkpoint-save.js';
+import { metricsFromLogs } from './log-metrics.js';
 import { activeRecorder, nowMs, quietly, recordError } from './telemetry.js';
 import { type FitParams, fitParamsOf, internalsOf, stepsPerEpochOf, type UnresolvedLogs } from './tfjs-internals.js';
 import { interceptValidation, type ValidationHooks } from './validation-interceptor.js';
@@ -63,6 +65,14 @@ export interface OneLoggerTfjsCallbackOptions {
   trainIterationsTarget?: ValueOrFn<number>;
   /** Default the config's, else the iterations target × global batch size. */
   trainSamplesTarget?: ValueOrFn<number>;
+  /**
+   * Log the batch logs (loss, acc, ...) as `model_metrics` every N global steps (1: every batch; `'never'`: no
+   * batch metrics). Default: the training config's `logEveryNTrainIterations`. Reading a metric waits for its
+   * tensor, so on asynchronous backends a small N costs a device→host read per logged batch.
+   */
+  logMetricsEvery?: number | 'never';
+  /** Log the epoch-end logs (training and `val_*` metrics) as `model_metrics` at every epoch. Default true. */
+  logEpochMetrics?: boolean;
 }
 
 type FitX = Parameters<tf.LayersModel['fit']>[0];
@@ -107,6 +117,13 @@ function validateOptions(options: OneLoggerTfjsCallbackOptions): void {
   if (y !== undefined && y !== 'never' && !(typeof y === 'number' && y >= 0 && Number.isFinite(y))) {
     throw new ConfigError(`${where}.yieldEvery`, y, "must be a non-negative number of milliseconds or 'never'");
   }
+  const m = options.logMetricsEvery;
+  if (m !== undefined && m !== 'never' && !isPositiveInt(m)) {
+    throw new ConfigError(`${where}.logMetricsEvery`, m, "must be a positive integer (batches) or 'never'");
+  }
+  if (options.logEpochMetrics !== undefined && typeof options.logEpochMetrics !== 'boolean') {
+    throw new ConfigError(`${where}.logEpochMetrics`, options.logEpochMetrics, 'must be a boolean');
+  }
   const c = options.checkpointEvery;
   if (c === undefined) return;
   if (c.batches !== undefined && !isPositiveInt(c.batches)) {
@@ -138,6 +155,10 @@ export class OneLoggerTfjsCallback extends tf.Callback {
   private readonly initialGlobalStep: number | undefined;
   private readonly iterationsTarget: ValueOrFn<number> | undefined;
   private readonly samplesTarget: ValueOrFn<number> | undefined;
+  private readonly logMetricsEvery: number | 'never' | undefined;
+  private readonly logEpochMetrics: boolean;
+  /** Batch-metrics interval of this fit (undefined: none). */
+  private metricsEveryThisFit: number | undefined;
 
   private step = 0;
   private stepInitialised = false;
@@ -166,6 +187,8 @@ export class OneLoggerTfjsCallback extends tf.Callback {
     this.initialGlobalStep = options.initialGlobalStep;
     this.iterationsTarget = options.trainIterationsTarget;
     this.samplesTarget = options.trainSamplesTarget;
+    this.logMetricsEvery = options.logMetricsEvery;
+    this.logEpochMetrics = options.logEpochMetrics ?? true;
     this.validationHooks = {
       shouldRecord: () => this.fitOpen && !this.validationOpen && internalsOf(this.fitModel as tf.LayersModel).isTraining !== false,
       begin: () => this.beginValidation(),
@@ -246,6 +269,7 @@ export class OneLoggerTfjsCallback extends tf.Callback {
     this.validatesThisFit = params.doValidation;
     const recording = activeRecorder() !== undefined;
     if (recording) this.checkBatchSize(params);
+    this.metricsEveryThisFit = recording ? this.batchMetricsInterval() : undefined;
     onTrainStart({ trainIterationsStart: this.step, ...(recording ? this.targets(params, stepsPerEpoch) : {}) });
     this.fitOpen = true;
     this.fitModel = this.model;
@@ -264,7 +288,13 @@ export class OneLoggerTfjsCallback extends tf.Callback {
   }
 
   override async onBatchEnd(_batch: number, logs?: UnresolvedLogs): Promise<void> {
-    if (this.iterationOpen) {
+    // The batch's metrics are logged before its iteration ends, so a training update due at this step carries
+    // this batch's loss as latest_loss. (When fit validated inside this batch, its iteration has ended already.)
+    const open = this.iterationOpen;
+    const metricsEvery = this.metricsEveryThisFit;
+    const stepDone = open ? this.step + 1 : this.step;
+    if (metricsEvery !== undefined && stepDone % metricsEvery === 0) await this.logFitMetrics(logs, stepDone);
+    if (open && this.iterationOpen) {
       if (this.syncThisFit && telemetryRuntime.enabled) await syncBatchLogs(logs);
       this.endIteration();
     }
@@ -288,6 +318,7 @@ export class OneLoggerTfjsCallback extends tf.Callback {
       onValidationEnd();
     }
     this.validatedThisEpoch = false;
+    if (this.logEpochMetrics && this.fitOpen) await this.logFitMetrics(logs, this.step);
     const every = this.checkpointEvery?.epochs;
     if (every !== undefined && (epoch + 1) % every === 0 && this.lastCheckpointStep !== this.step) await this.saveCheckpoint();
   }
@@ -308,6 +339,31 @@ export class OneLoggerTfjsCallback extends tf.Callback {
       out.push(isInstance ? (c as CallbackInstance) : new tf.CustomCallback(c as CustomCallbackArgs, yieldEvery as YieldEvery));
     }
     return out;
+  }
+
+  /** The batch-metrics interval: the option, else the config's logEveryNTrainIterations (read once per fit). */
+  private batchMetricsInterval(): number | undefined {
+    const option = this.logMetricsEvery;
+    if (option === 'never') return undefined;
+    if (option !== undefined) return option;
+    try {
+      return TrainingTelemetryProvider.instance().trainingConfig?.logEveryNTrainIterations;
+    } catch {
+      return undefined; // a config function that throws: onTrainStart reports it
+    }
+  }
+
+  /** The TF.js logs as one model_metrics event at the current global step; never fails the fit. */
+  private async logFitMetrics(logs: UnresolvedLogs | undefined, step: number): Promise<void> {
+    if (!telemetryRuntime.enabled) return;
+    let metrics: Record<string, number> | undefined;
+    try {
+      metrics = await metricsFromLogs(logs);
+    } catch (e) {
+      internalLogger.warning(`Could not read the metrics of the TF.js logs: ${messageOf(e)}`);
+      return;
+    }
+    if (metrics !== undefined) logMetrics(metrics, { step });
   }
 
   private endIteration(): void {
