@@ -96,5 +96,5 @@ console.log(`telemetry written to ${telemetryPath}`);
 console.log('');
 const summarized = spawnSync(process.execPath, [cli, 'summarize', telemetryPath], { stdio: 'inherit' });
 const report = spawnSync(process.execPath, [cli, 'report', telemetryPath, '-o', reportPath], { stdio: 'inherit' });
+// The CLI names the report file it wrote.
 if (summarized.status !== 0 || report.status !== 0) process.exitCode = 1;
-else console.log(`HTML report written to ${reportPath}`);

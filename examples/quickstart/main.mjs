@@ -1,5 +1,6 @@
 // The core quick-start program, exactly as in the README: three concurrent shards, each with a nested
 // `load` span and an event. Run it after `npm run build`; it writes out/core.jsonl in the working directory.
+import { resolve } from 'node:path';
 import { DefaultRecorder, Event, FileExporter, getRecorder, OneLoggerProvider, timedSpan } from '@nv-one-logger/core';
 
 OneLoggerProvider.instance().configure(
@@ -21,3 +22,4 @@ await timedSpan('application', async () => {
   );
 });
 await OneLoggerProvider.instance().shutdown();
+console.log(`telemetry written to ${resolve('out/core.jsonl')} (summarize it: npx one-logger summarize out/core.jsonl)`);

@@ -1,5 +1,6 @@
 // The training-telemetry quick-start program from the README: the callbacks of one short training job.
 // Run after `npm run build`; it writes out/training.jsonl in the working directory.
+import { resolve } from 'node:path';
 import { FileExporter } from '@nv-one-logger/core';
 import {
   CheckpointStrategy,
@@ -58,3 +59,4 @@ onSaveCheckpointSuccess({ globalStep: 5 });
 onSaveCheckpointEnd();
 onTrainEnd();
 await onAppEnd(); // resolves once every exporter has flushed
+console.log(`telemetry written to ${resolve('out/training.jsonl')} (summarize it: npx one-logger summarize out/training.jsonl)`);

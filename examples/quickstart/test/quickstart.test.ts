@@ -1,7 +1,7 @@
 // Runs examples/quickstart/main.mjs (the README/issue program, against the built package) in a temp dir.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -15,6 +15,11 @@ test('the quick-start program links every span to its own parent', () => {
   try {
     const run = spawnSync(process.execPath, [program], { cwd: dir, encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
+    // It says where its output went.
+    assert.equal(
+      run.stdout,
+      `telemetry written to ${join(realpathSync(dir), 'out/core.jsonl')} (summarize it: npx one-logger summarize out/core.jsonl)\n`,
+    );
     const records = readRecords(join(dir, 'out/core.jsonl'));
     const byId = new Map(records.filter((r) => r.id).map((r) => [r.id, r]));
     const app = records.find((r) => r.name === 'application' && r.type === 'start');
