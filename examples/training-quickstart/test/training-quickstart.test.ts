@@ -28,7 +28,7 @@ test('the training quick-start program records its job and says where the file i
     );
     const saves = records.filter((r) => r.type === 'event' && r.event.name === 'save_checkpoint_success');
     assert.equal(saves.length, 1);
-    assert.equal(saves[0]?.event.attributes.global_step, 5);
+    assert.equal(saves[0]?.event.attributes.productive_train_iterations, 5);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
