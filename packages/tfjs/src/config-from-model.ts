@@ -1,6 +1,6 @@
 import { ConfigError, type ValueOrFn } from '@nv-one-logger/core';
 import type { TrainingTelemetryConfigInput } from '@nv-one-logger/training-telemetry';
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { estimateFlopsPerSample } from './flops.js';
 
 /** What the model and the fit arguments tell; any training config field given here wins over the derived one. */
@@ -35,7 +35,9 @@ function optionalPositiveInt(field: string, value: unknown): number | undefined 
  * A training telemetry config derived from the model and the fit arguments:
  * `globalBatchSize = batchSize × worldSize`, `flopsPerSample` = `estimateFlopsPerSample(model)` (training FLOPs),
  * `trainIterationsTarget = epochs × stepsPerEpoch`, `trainSamplesTarget = trainIterationsTarget × globalBatchSize`,
- * throughput logging on when a FLOPs figure and both targets are known, `perfTag` = the model's name.
+ * throughput logging on when a FLOPs figure and both targets are known, `perfTag` = the model's name, and a
+ * `backend` custom-metadata entry (`tf.getBackend()`, e.g. `cpu`), which tells the CLI summary whether the
+ * throughput is per GPU.
  */
 export function configFromModel(model: tf.LayersModel, options: ConfigFromModelOptions): TrainingTelemetryConfigInput {
   const batchSize = positiveInt('batchSize', options.batchSize);
@@ -69,6 +71,7 @@ export function configFromModel(model: tf.LayersModel, options: ConfigFromModelO
     ...overrides,
     perfTag: overrides.perfTag ?? model.name,
     globalBatchSize,
+    customMetadata: { backend: tf.getBackend(), ...overrides.customMetadata },
     isLogThroughputEnabled: overrides.isLogThroughputEnabled ?? throughputPossible,
   };
   if (flopsPerSample !== undefined) config.flopsPerSample = flopsPerSample;

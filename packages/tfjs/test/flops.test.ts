@@ -79,6 +79,7 @@ describe('configFromModel', () => {
     assert.deepEqual(config, {
       perfTag: model.name,
       globalBatchSize: 16,
+      customMetadata: { backend: 'cpu' },
       isLogThroughputEnabled: true,
       flopsPerSample: 240,
       trainIterationsTarget: 21,
@@ -102,6 +103,7 @@ describe('configFromModel', () => {
       logEveryNTrainIterations: 10,
       saveCheckpointStrategy: 'async',
       globalBatchSize: 32,
+      customMetadata: { backend: 'cpu' },
       isLogThroughputEnabled: false,
     });
     assert.doesNotThrow(() => new TrainingTelemetryConfig(config));
