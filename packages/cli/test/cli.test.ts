@@ -254,8 +254,9 @@ describe('validate', () => {
     const r = run(['validate', '--max-findings', '3', path]);
     assert.equal(r.status, 1);
     assert.equal(r.stdout.match(/: error: line is not JSON/g)?.length, 3);
-    assert.match(r.stdout, /… 7 more findings not shown \(--max-findings 3\)/);
-    assert.match(r.stdout, /10 errors/);
+    // 10 lines, then the count of unreadable lines (a whole-file error).
+    assert.match(r.stdout, /… 8 more findings not shown \(--max-findings 3\)/);
+    assert.match(r.stdout, /11 errors/);
   });
 
   test('a reader that goes away (| head) ends the command quietly', async () => {

@@ -89,9 +89,13 @@ describe('readRecords', () => {
     assert.deepEqual(middle.lines, [1, 3]);
     assert.deepEqual(
       middle.findings.map((f) => [f.line, f.severity]),
-      [[2, 'error']],
+      [
+        [2, 'error'],
+        [0, 'error'],
+      ],
     );
     assert.match(middle.findings[0]?.message ?? '', /^line is not JSON/);
+    assert.equal(middle.findings[1]?.message, '1 unreadable line skipped (line 2)');
   });
 
   test('JSON that is not a record inside a file: an error for that line', async () => {
@@ -102,6 +106,7 @@ describe('readRecords', () => {
       [
         [2, 'not a one-logger record: a JSON object with unknown "type" "bogus"'],
         [3, 'not a one-logger record: a JSON array, not a record object'],
+        [0, '2 unreadable lines skipped (line 2, 3)'],
       ],
     );
   });
@@ -176,13 +181,16 @@ describe('readRecords', () => {
 
   test('an over-long line is skipped with an error and reading goes on', async () => {
     const p = file('long.jsonl', `${REC(1)}\n{"type":"start","pad":"${'x'.repeat(5000)}"}\n${REC(3)}\n`);
-    const r = await readAll(p, { maxLineLength: 1000 });
+    const r = await readAll(p, { maxLineBytes: 1000 });
     assert.deepEqual(r.lines, [1, 3]);
     assert.deepEqual(
       r.findings.map((f) => [f.line, f.severity]),
-      [[2, 'error']],
+      [
+        [2, 'error'],
+        [0, 'error'],
+      ],
     );
-    assert.match(r.findings[0]?.message ?? '', /longer than 1000 characters/);
+    assert.match(r.findings[0]?.message ?? '', /longer than 1,000 bytes, the record-line limit/);
   });
 });
 

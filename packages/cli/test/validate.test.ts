@@ -258,8 +258,12 @@ describe('semantic rules', () => {
 
   test('reading problems are findings too: not JSON inside the file is an error', async () => {
     const r = await check(jsonl([start('A', 'application', 0), '{not json', stop('A', 'application', 0, 10)]));
-    assert.equal(r.errors, 1);
+    assert.equal(r.errors, 2, 'the line, then the count of unreadable lines');
     assert.equal(r.findings[0]?.line, 2);
     assert.match(r.findings[0]?.message ?? '', /^line is not JSON/);
+    assert.deepEqual(
+      r.findings.find((f) => f.line === 0),
+      { file: r.findings[0]?.file, line: 0, severity: 'error', message: '1 unreadable line skipped (line 2)' },
+    );
   });
 });

@@ -1,4 +1,5 @@
 // The streams a command writes to (the process's own in the binary; others in tests).
+import { printableLines } from '../model/printable.js';
 
 export type CliStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
@@ -7,7 +8,7 @@ export interface CliIo {
   stderr: CliStream;
 }
 
-/** Findings and other diagnostics go to stderr, one line each. */
+/** Findings and other diagnostics go to stderr, one line each; control characters (from input, argv) escaped. */
 export function diagnostic(io: CliIo, line: string): void {
-  io.stderr.write(`${line}\n`);
+  io.stderr.write(`${printableLines(line)}\n`);
 }

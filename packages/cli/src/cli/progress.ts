@@ -1,5 +1,6 @@
 // A one-line progress indicator on stderr, only when stderr is a terminal (never in pipes or logs), shown once an
 // input takes longer than a moment and redrawn at most ten times a second.
+import { printable } from '../model/printable.js';
 import type { ReadProgress } from '../records/read.js';
 import { formatBytes, formatCount } from './format.js';
 
@@ -26,7 +27,7 @@ export class ProgressLine {
     const pct = p.totalBytes ? ` ${Math.min(100, Math.floor((p.bytesRead / p.totalBytes) * 100))}%` : '';
     const of = p.totalBytes ? ` of ${formatBytes(p.totalBytes)}` : '';
     const files = p.fileCount > 1 ? ` [${p.fileIndex + 1}/${p.fileCount}]` : '';
-    let line = `one-logger:${files}${pct} ${formatBytes(p.bytesRead)}${of}, ${formatCount(p.records)} records — ${p.file}`;
+    let line = `one-logger:${files}${pct} ${formatBytes(p.bytesRead)}${of}, ${formatCount(p.records)} records — ${printable(p.file)}`;
     const cols = this.stream.columns ?? 80;
     if (line.length > cols - 1) line = `${line.slice(0, cols - 2)}…`;
     this.stream.write(`\r\x1b[K${line}`);

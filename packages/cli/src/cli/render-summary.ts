@@ -1,4 +1,5 @@
 // The terminal form of a JobSummary: titled sections of aligned `label  value` rows.
+import { printable } from '../model/printable.js';
 import type { Finding, JobSummary } from '../model/types.js';
 import {
   formatCount,
@@ -137,7 +138,8 @@ export function renderSummary(title: string, s: JobSummary, options: RenderOptio
     if (s.findings.length > MAX_FINDINGS_SHOWN)
       out.push(`  … ${s.findings.length - MAX_FINDINGS_SHOWN} more (see --json or one-logger validate)`);
   }
-  return `${out.join('\n')}\n`;
+  // Each entry is one line: a line break or any other control character inside it came from the input.
+  return `${out.map(printable).join('\n')}\n`;
 }
 
 function loopLine(loops: number, iterations: number | undefined, timeMs: number): string {
@@ -150,9 +152,9 @@ function oneLine(s: string): string {
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
-/** `file:line: severity: message` (`file: severity: message` for whole-file problems). */
+/** `file:line: severity: message` (`file: severity: message` for whole-file problems), control characters escaped. */
 export function formatFinding(f: Finding): string {
-  return `${f.file}${f.line > 0 ? `:${f.line}` : ''}: ${f.severity}: ${f.message}`;
+  return `${printable(f.file)}${f.line > 0 ? `:${f.line}` : ''}: ${f.severity}: ${printable(f.message)}`;
 }
 
 export function findingTally(findings: readonly Finding[]): string {

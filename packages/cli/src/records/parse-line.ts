@@ -1,5 +1,6 @@
 // Parses one JSONL line. The Python library writes non-finite floats as bare `NaN`, `Infinity` and `-Infinity`
 // tokens (not JSON); they are read as `null` and named so the caller can report them.
+import { printable } from '../model/printable.js';
 
 export interface ParsedLine {
   value: unknown;
@@ -58,10 +59,12 @@ export function replaceNonStandardTokens(text: string): { text: string; tokens: 
   return { text: out + text.slice(from), tokens };
 }
 
+// The message quotes the line, escaped: a corrupt line may hold terminal control sequences.
 function describeSyntaxError(e: unknown, text: string): string {
-  const detail = e instanceof Error ? e.message : String(e);
+  const raw = e instanceof Error ? e.message : String(e);
+  const detail = printable(raw.length > 200 ? `${raw.slice(0, 200)}…` : raw);
   // Newer V8 messages quote the text themselves ("… is not valid JSON").
   if (detail.includes('is not valid JSON')) return `not JSON (${detail})`;
   const preview = text.length > 60 ? `${text.slice(0, 60)}…` : text;
-  return `not JSON (${detail}): ${JSON.stringify(preview)}`;
+  return `not JSON (${detail}): ${printable(JSON.stringify(preview))}`;
 }

@@ -1,6 +1,8 @@
 // Streaming JSONL reader: yields records and reading problems in file order, one chunk at a time, keeping
 // nothing but the current chunk and a partial line (bounded memory whatever the file size).
 import { StringDecoder } from 'node:string_decoder';
+import { MAX_RECORD_LINE_BYTES } from '@nv-one-logger/core';
+import { printable } from '../model/printable.js';
 import type { Finding } from '../model/types.js';
 import { type LightEventItem, type LightSpanItem, readLightEvent, readLightSpan } from './light-record.js';
 import { errorText, openInput } from './open-input.js';
@@ -43,8 +45,15 @@ export interface ReadProgress {
 export interface ReadOptions {
   /** Called after every chunk (about 1 MiB). */
   onProgress?: (progress: ReadProgress) => void;
-  /** Longest line kept, in characters (default 16 Mi); longer lines are reported and skipped. */
-  maxLineLength?: number;
+  /**
+   * Longest line accepted, in UTF-8 bytes including its newline (default `MAX_RECORD_LINE_BYTES` of
+   * @nv-one-logger/core, 8 MiB: the limit the writer enforces); longer lines are reported and skipped.
+   */
+  maxLineBytes?: number;
+  /** Lines in a row without a record (unreadable or blank) after which reading stops (default 1,000). */
+  maxConsecutiveBadLines?: number;
+  /** gzip input: most decompressed bytes per compressed byte before reading stops (default 200; see below). */
+  maxExpansionRatio?: number;
   /**
    * Records the consumer needs only a few fields of: when their layout is the standard one they are yielded as
    * `light-span` / `light-event` items without JSON.parse. Without this option every record is parsed.
@@ -52,8 +61,25 @@ export interface ReadOptions {
   light?: LightOptions;
 }
 
-const DEFAULT_MAX_LINE = 16 * 1024 * 1024;
 const RECORD_PREFIX = '{"type"';
+
+/**
+ * Reading stops after this many lines in a row that hold no record (not JSON, not a record, too long, blank):
+ * such input is not telemetry any more (e.g. a decompression bomb of garbage), and reading it to the end would
+ * only print the same problem millions of times.
+ */
+export const MAX_CONSECUTIVE_BAD_LINES = 1_000;
+
+/**
+ * gzip input stops when it expands to more than this many times its compressed size (and past
+ * `EXPANSION_FLOOR_BYTES`). Telemetry compresses about 5–30 times (random span ids); gzip cannot exceed about
+ * 1,030, which bombs get close to.
+ */
+export const MAX_GZIP_EXPANSION_RATIO = 200;
+const EXPANSION_FLOOR_BYTES = 64 * 1024 * 1024;
+
+/** Line numbers quoted in the count of unreadable lines. */
+const UNREADABLE_LINES_LISTED = 10;
 
 /**
  * Reads `file` (`-` for stdin; gzip is decompressed) and yields its items in batches (one batch per chunk), which
@@ -65,10 +91,18 @@ export async function* readRecordBatches(file: string, options: ReadOptions = {}
     yield [fileFinding(file, 'error', opened.problem)];
     return;
   }
-  const reader = new LineReader(file, options.maxLineLength ?? DEFAULT_MAX_LINE, options.light);
+  const reader = new LineReader(
+    file,
+    options.maxLineBytes ?? MAX_RECORD_LINE_BYTES,
+    options.maxConsecutiveBadLines ?? MAX_CONSECUTIVE_BAD_LINES,
+    options.light,
+  );
   const { stream } = opened;
+  const ratio = options.maxExpansionRatio ?? MAX_GZIP_EXPANSION_RATIO;
+  const expansionLimit =
+    opened.compressed && opened.totalBytes !== undefined ? Math.max(EXPANSION_FLOOR_BYTES, opened.totalBytes * ratio) : undefined;
   let bytesRead = 0;
-  let failure: string | undefined;
+  let stop: FindingItem | undefined;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       bytesRead += chunk.length;
@@ -76,17 +110,27 @@ export async function* readRecordBatches(file: string, options: ReadOptions = {}
       if (items.length > 0) yield items;
       options.onProgress?.({ file, bytesRead, totalBytes: opened.totalBytes, records: reader.records });
       if (reader.stopped) break;
+      if (expansionLimit !== undefined && bytesRead > expansionLimit) {
+        stop = fileFinding(
+          file,
+          'error',
+          `reading stopped after line ${count(reader.lineNo)}: the gzip data expands to more than ${ratio} times its ` +
+            `compressed size of ${count(opened.totalBytes ?? 0)} bytes (${count(bytesRead)} bytes so far; the limit against ` +
+            `decompression bombs); the rest is not read`,
+        );
+        break;
+      }
     }
   } catch (e) {
-    failure = `${opened.compressed ? 'gzip data cannot be read' : 'read failed'}: ${errorText(e)}`;
+    const failure = `${opened.compressed ? 'gzip data cannot be read' : 'read failed'}: ${errorText(e)}`;
+    stop = fileFinding(file, 'error', `${failure} (after line ${reader.lineNo})`);
   } finally {
     if (stream !== process.stdin) stream.destroy();
   }
-  if (failure !== undefined) {
-    yield [fileFinding(file, 'error', `${failure} (after line ${reader.lineNo})`)];
-    return;
-  }
+  // After a stop the partial last line is not a torn line: it is where reading stopped.
+  if (stop !== undefined) reader.stopped = true;
   const rest = reader.end();
+  if (stop !== undefined) rest.unshift(stop);
   if (rest.length > 0) yield rest;
 }
 
@@ -97,6 +141,10 @@ export async function* readRecords(file: string, options: ReadOptions = {}): Asy
 
 function fileFinding(file: string, severity: Finding['severity'], message: string): FindingItem {
   return { kind: 'finding', finding: { file, line: 0, severity, message } };
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 /** Splits decoded text into lines and classifies each; state survives across chunks. */
@@ -111,10 +159,16 @@ class LineReader {
   records = 0;
   stopped = false;
   items: ReadItem[] = [];
+  /** Lines that held no record because they could not be read (blank lines and a torn last line excluded). */
+  private unreadable = 0;
+  private readonly unreadableLines: number[] = [];
+  /** Lines in a row without a record, blank ones included. */
+  private badRun = 0;
 
   constructor(
     private readonly file: string,
-    private readonly maxLine: number,
+    private readonly maxLineBytes: number,
+    private readonly maxBadRun: number,
     private readonly light: LightOptions | undefined,
   ) {}
 
@@ -149,6 +203,12 @@ class LineReader {
       const problem = this.sawBytes ? 'contains no records' : 'is empty: no records';
       this.items.push(fileFinding(this.file, 'error', problem));
     }
+    if (this.unreadable > 0) {
+      const listed = this.unreadableLines.map(count).join(', ');
+      const more = this.unreadable > this.unreadableLines.length ? ` and ${count(this.unreadable - this.unreadableLines.length)} more` : '';
+      const what = this.unreadable === 1 ? 'unreadable line skipped' : 'unreadable lines skipped';
+      this.items.push(fileFinding(this.file, 'error', `${count(this.unreadable)} ${what} (line ${listed}${more})`));
+    }
     return this.items;
   }
 
@@ -175,11 +235,43 @@ class LineReader {
     }
     if (this.stopped || this.skipping) return;
     this.partial = start === 0 && this.partial.length > 0 ? this.partial + text : text.slice(start);
-    if (this.partial.length > this.maxLine) {
-      this.items.push(this.finding(this.lineNo + 1, 'error', `line is longer than ${this.maxLine} characters; skipped`));
+    // A line has at least as many bytes as characters: this many characters are already too long.
+    if (this.partial.length + 1 > this.maxLineBytes) {
+      this.badLine(this.lineNo + 1, this.tooLong());
       this.partial = '';
       this.skipping = true;
     }
+  }
+
+  private tooLong(): string {
+    return `line is longer than ${count(this.maxLineBytes)} bytes, the record-line limit the writer enforces; skipped`;
+  }
+
+  /** Bytes of `raw` plus its newline exceed the limit (UTF-8 is only measured when characters alone cannot tell). */
+  private isTooLong(raw: string): boolean {
+    if (raw.length + 1 > this.maxLineBytes) return true;
+    return raw.length * 3 + 1 > this.maxLineBytes && Buffer.byteLength(raw, 'utf8') + 1 > this.maxLineBytes;
+  }
+
+  /** A line that held no record because it could not be read: reported, counted, and it extends the bad run. */
+  private badLine(line: number, message: string): void {
+    this.items.push(this.finding(line, 'error', message));
+    this.unreadable++;
+    if (this.unreadableLines.length < UNREADABLE_LINES_LISTED) this.unreadableLines.push(line);
+    this.extendBadRun(line);
+  }
+
+  private extendBadRun(line: number): void {
+    if (++this.badRun < this.maxBadRun) return;
+    this.items.push(
+      fileFinding(
+        this.file,
+        'error',
+        `reading stopped at line ${count(line)}: ${count(this.badRun)} lines in a row hold no record (the limit is ` +
+          `${count(this.maxBadRun)}; the input is not telemetry any more, e.g. a decompression bomb); the rest is not read`,
+      ),
+    );
+    this.stopped = true;
   }
 
   private handleLine(raw: string, lastWithoutNewline: boolean): void {
@@ -187,11 +279,12 @@ class LineReader {
     const first = !this.sawContent;
     if (text.trim() === '') {
       this.items.push(this.finding(this.lineNo, 'warning', 'blank line'));
+      this.extendBadRun(this.lineNo);
       return;
     }
     this.sawContent = true;
-    if (text.length > this.maxLine) {
-      this.items.push(this.finding(this.lineNo, 'error', `line is longer than ${this.maxLine} characters; skipped`));
+    if (this.isTooLong(raw)) {
+      this.badLine(this.lineNo, this.tooLong());
       return;
     }
     if (this.light !== undefined) {
@@ -201,6 +294,7 @@ class LineReader {
         (eventsExcept === undefined ? undefined : readLightEvent(text, this.lineNo, eventsExcept));
       if (light !== undefined) {
         this.records++;
+        this.badRun = 0;
         this.items.push(light);
         return;
       }
@@ -217,7 +311,7 @@ class LineReader {
       } else if (first && !text.startsWith(RECORD_PREFIX)) {
         this.stopForeign(`line 1 is ${detail}`);
       } else {
-        this.items.push(this.finding(this.lineNo, 'error', `line is ${detail}`));
+        this.badLine(this.lineNo, `line is ${detail}`);
       }
       return;
     }
@@ -225,7 +319,7 @@ class LineReader {
     if (value === null || typeof value !== 'object' || Array.isArray(value) || !isRecordType((value as { type?: unknown }).type)) {
       const what = describeNonRecord(value);
       if (first) this.stopForeign(`line 1 is ${what}`);
-      else this.items.push(this.finding(this.lineNo, 'error', `not a one-logger record: ${what}`));
+      else this.badLine(this.lineNo, `not a one-logger record: ${what}`);
       return;
     }
     if (parsed.nonStandardTokens !== undefined) {
@@ -239,6 +333,7 @@ class LineReader {
       );
     }
     this.records++;
+    this.badRun = 0;
     this.items.push({ kind: 'record', line: this.lineNo, record: value as RawRecord, nonStandardTokens: parsed.nonStandardTokens });
   }
 
@@ -254,5 +349,6 @@ function describeNonRecord(value: unknown): string {
   if (value === null || typeof value !== 'object') return `a JSON ${value === null ? 'null' : typeof value}, not a record object`;
   const type = (value as { type?: unknown }).type;
   if (type === undefined) return 'a JSON object without "type"';
-  return `a JSON object with unknown "type" ${JSON.stringify(type)}`;
+  const shown = typeof type === 'string' && type.length > 60 ? `${type.slice(0, 60)}…` : type;
+  return `a JSON object with unknown "type" ${printable(JSON.stringify(shown) ?? String(shown))}`;
 }

@@ -39,10 +39,15 @@ export function indexSpans(spans: readonly SpanNode[]): SpanIndex {
   // Spans on a parent cycle have a parent but are unreachable from a root; treat them as roots.
   const reachable = new Set<string>();
   const roots = all.filter((n) => !parentOf.has(n.id));
-  const visit = (n: SpanNode): void => {
-    if (reachable.has(n.id)) return;
-    reachable.add(n.id);
-    for (const c of children.get(n.id) ?? []) visit(c);
+  // An explicit stack, not recursion: a span tree may be 100,000 levels deep.
+  const visit = (from: SpanNode): void => {
+    const pending = [from];
+    while (pending.length > 0) {
+      const n = pending.pop()!;
+      if (reachable.has(n.id)) continue;
+      reachable.add(n.id);
+      for (const c of children.get(n.id) ?? []) pending.push(c);
+    }
   };
   for (const r of roots) visit(r);
   for (const n of all) {

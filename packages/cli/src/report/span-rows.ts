@@ -29,7 +29,7 @@ interface Group {
 }
 
 export function buildSpanRows(index: SpanIndex, maxRows: number): SpanRows {
-  const top = groupByName(index.roots, 0, index);
+  const top = groupTree(index);
 
   // Breadth-first selection under the cap.
   let queue = top;
@@ -39,33 +39,58 @@ export function buildSpanRows(index: SpanIndex, maxRows: number): SpanRows {
     for (const g of queue) {
       if (selected >= maxRows) break;
       g.key = 'r' + selected++;
-      next.push(...g.children);
+      for (const child of g.children) next.push(child);
     }
     queue = next;
   }
 
-  // Depth-first output, so each row sits under its parent.
+  // Depth-first output, so each row sits under its parent. An explicit stack: trees may be 100,000 levels deep.
   const rows: SpanRow[] = [];
   const rowOf = new Map<string, string>();
   let hiddenRows = 0;
   let hiddenSpans = 0;
-  const emit = (groups: Group[], parentKey: string | undefined): void => {
-    for (const g of groups) {
-      if (g.key !== undefined) rows.push({ key: g.key, depth: g.depth, name: g.name, spans: g.spans });
-      else {
-        hiddenRows++;
-        hiddenSpans += g.spans.length;
-      }
-      const target = g.key ?? parentKey;
-      if (target !== undefined) for (const s of g.spans) rowOf.set(s.id, target);
-      emit(g.children, target);
+  const stack: { g: Group; parentKey: string | undefined }[] = [];
+  for (let i = top.length - 1; i >= 0; i--) stack.push({ g: top[i]!, parentKey: undefined });
+  while (stack.length > 0) {
+    const { g, parentKey } = stack.pop()!;
+    if (g.key !== undefined) rows.push({ key: g.key, depth: g.depth, name: g.name, spans: g.spans });
+    else {
+      hiddenRows++;
+      hiddenSpans += g.spans.length;
     }
-  };
-  emit(top, undefined);
+    const target = g.key ?? parentKey;
+    if (target !== undefined) for (const s of g.spans) rowOf.set(s.id, target);
+    for (let i = g.children.length - 1; i >= 0; i--) stack.push({ g: g.children[i]!, parentKey: target });
+  }
   return { rows, rowOf, hiddenRows, hiddenSpans };
 }
 
-function groupByName(nodes: readonly SpanNode[], depth: number, index: SpanIndex): Group[] {
+/** The groups of the whole forest, level by level without recursion; a span is placed once (bad input may loop). */
+function groupTree(index: SpanIndex): Group[] {
+  const placed = new Set<string>();
+  const place = (nodes: readonly SpanNode[]): SpanNode[] => {
+    const fresh: SpanNode[] = [];
+    for (const n of nodes) {
+      if (placed.has(n.id)) continue;
+      placed.add(n.id);
+      fresh.push(n);
+    }
+    return fresh;
+  };
+  const top = groupByName(place(index.roots), 0);
+  const pending = [...top];
+  while (pending.length > 0) {
+    const g = pending.pop()!;
+    const kids: SpanNode[] = [];
+    for (const s of g.spans) for (const k of index.children.get(s.id) ?? []) kids.push(k);
+    const fresh = place(kids);
+    g.children = fresh.length === 0 ? [] : groupByName(fresh, g.depth + 1);
+    for (const child of g.children) pending.push(child);
+  }
+  return top;
+}
+
+function groupByName(nodes: readonly SpanNode[], depth: number): Group[] {
   const byName = new Map<string, SpanNode[]>();
   for (const n of nodes) {
     const list = byName.get(n.name);
@@ -73,12 +98,7 @@ function groupByName(nodes: readonly SpanNode[], depth: number, index: SpanIndex
     else list.push(n);
   }
   const groups = [...byName].map(([name, spans]): Group => ({ name, depth, spans, children: [] }));
-  groups.sort((a, b) => earliest(a.spans) - earliest(b.spans));
-  for (const g of groups) {
-    const kids = g.spans.flatMap((s) => index.children.get(s.id) ?? []);
-    g.children = kids.length === 0 ? [] : groupByName(kids, depth + 1, index);
-  }
-  return groups;
+  return groups.sort((a, b) => earliest(a.spans) - earliest(b.spans));
 }
 
 function earliest(spans: readonly SpanNode[]): number {

@@ -159,7 +159,7 @@ function spanBar(row: SpanRow, s: SpanNode, fill: string, endOfFile: number, min
   const duration = s.durationMs ?? (open ? undefined : end - s.startMs!);
   const attrs = Object.entries(s.attributes)
     .slice(0, TITLE_ATTRIBUTES)
-    .map(([k, v]) => `\n${k} = ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .map(([k, v]) => `\n${k} = ${attributeText(v)}`)
     .join('');
   const title =
     `${s.name}\nstart +${fmtNum(x1)} ${axis.unit}, ` +
@@ -191,4 +191,14 @@ function rowLabel(row: SpanRow): string {
   const room = Math.max(8, MAX_LABEL_CHARS - indent.length - suffix.length);
   const name = row.name.length > room ? row.name.slice(0, room - 1) + '…' : row.name;
   return indent + name + suffix;
+}
+
+/** A short text of an attribute value for a tooltip; never walks into nested data (a corrupt file may hold any JSON). */
+function attributeText(v: unknown): string {
+  let text: string;
+  if (typeof v === 'string') text = v;
+  else if (v === null || typeof v !== 'object') text = String(v);
+  else if (Array.isArray(v) && v.length <= 50 && v.every((x) => x === null || typeof x !== 'object')) text = JSON.stringify(v);
+  else text = Array.isArray(v) ? `[array of ${v.length} values]` : '{object}';
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

@@ -31,7 +31,13 @@ export function toSummaryDocument(result: Pick<SummarizeResult, 'perFile' | 'per
   };
 }
 
-/** Pretty JSON with `undefined` written as `null`, so every documented key is always present. */
+/**
+ * Pretty JSON with `undefined` written as `null`, so every documented key is always present. JSON escapes C0
+ * control characters itself; DEL and C1 are escaped too (`\u009b` is a one-character CSI on some terminals).
+ */
 export function stringifyDocument(doc: unknown): string {
-  return `${JSON.stringify(doc, (_key, value: unknown) => (value === undefined ? null : value), 2)}\n`;
+  const json = JSON.stringify(doc, (_key, value: unknown) => (value === undefined ? null : value), 2);
+  return `${json.replace(DEL_AND_C1, (c) => `\\u00${c.charCodeAt(0).toString(16)}`)}\n`;
 }
+
+const DEL_AND_C1 = /[\u007f-\u009f]/g;

@@ -90,7 +90,8 @@ export async function analyzeFile(file: string, options: SummarizeOptions = {}):
   for await (const batch of readRecordBatches(file, readOptions)) {
     for (const item of batch) {
       if (item.kind === 'finding') {
-        if (findings.length < maxFindings) findings.push(item.finding);
+        // Whole-file findings (why reading stopped, the count of unreadable lines) are few and always kept.
+        if (findings.length < maxFindings || item.finding.line === 0) findings.push(item.finding);
         else findingsDropped++;
         continue;
       }

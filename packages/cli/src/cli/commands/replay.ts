@@ -1,5 +1,6 @@
 // `one-logger replay <files...> --otlp <url>`: sends JSONL written earlier (for example on nodes without network)
 // to an OpenTelemetry collector, with the OTel exporter's mapping. Exit 1 when anything was dropped or unreadable.
+import { printable } from '../../model/printable.js';
 import { readRecordBatches } from '../../records/read.js';
 import { flag, parseCommandArgs, positiveInt, UsageError } from '../args.js';
 import { plural } from '../format.js';
@@ -68,7 +69,7 @@ export async function replayCommand(args: string[], io: CliIo): Promise<number> 
   for (const reason of result.skippedReasons) diagnostic(io, `one-logger: skipped ${reason}`);
   io.stdout.write(
     `replayed ${plural(positionals.length, 'file')}, ${plural(result.records, 'record')}: ${plural(result.spans, 'span')} ` +
-      `(${plural(result.exported, 'OTel span')} delivered, ${result.dropped} dropped) to ${url}\n` +
+      `(${plural(result.exported, 'OTel span')} delivered, ${result.dropped} dropped) to ${printable(url)}\n` +
       `  skipped ${plural(result.skipped, 'record')}, ${plural(result.orphans, 'orphan span')} sent as roots, ` +
       `${plural(result.incomplete, 'span')} without a stop flagged incomplete\n`,
   );

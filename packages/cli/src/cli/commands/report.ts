@@ -1,5 +1,6 @@
 // `one-logger report <files...> -o out.html`: summaries + span forests + metric series → renderReport → file.
 import { writeFile } from 'node:fs/promises';
+import { printable } from '../../model/printable.js';
 import { errorText } from '../../records/open-input.js';
 import { summarize } from '../../summary/summarize.js';
 import { flag, parseCommandArgs, UsageError } from '../args.js';
@@ -32,9 +33,9 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   try {
     await writeFile(output, html);
   } catch (e) {
-    diagnostic(io, `one-logger: cannot write ${output}: ${errorText(e)}`);
+    diagnostic(io, `one-logger: cannot write ${printable(output)}: ${errorText(e)}`);
     return EXIT.PROBLEMS;
   }
-  io.stdout.write(`report written to ${output} (${formatBytes(Buffer.byteLength(html))})\n`);
+  io.stdout.write(`report written to ${printable(output)} (${formatBytes(Buffer.byteLength(html))})\n`);
   return result.perFile.some((s) => s.findings.some((f) => f.severity === 'error')) ? EXIT.PROBLEMS : EXIT.OK;
 }

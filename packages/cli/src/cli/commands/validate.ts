@@ -1,4 +1,5 @@
 // `one-logger validate <files...>`: findings on stdout as they are found, then a tally; exit 1 on any error.
+import { printable } from '../../model/printable.js';
 import type { Finding } from '../../model/types.js';
 import { validateFiles } from '../../validate/validate.js';
 import { flag, parseCommandArgs, positiveInt, UsageError } from '../args.js';
@@ -28,7 +29,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   let hidden = 0;
   const flushHidden = async () => {
     if (hidden > 0 && currentFile !== undefined)
-      await out.write(`${currentFile}: … ${plural(hidden, 'more finding')} not shown (--max-findings ${maxFindings})\n`);
+      await out.write(`${printable(currentFile)}: … ${plural(hidden, 'more finding')} not shown (--max-findings ${maxFindings})\n`);
     hidden = 0;
   };
   const onFinding = async (f: Finding) => {
