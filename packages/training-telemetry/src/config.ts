@@ -39,10 +39,10 @@ export interface TrainingTelemetryConfigInput {
   customMetadata?: Readonly<Record<string, AttributeValue>> | undefined;
 }
 
-// The reference's business-rule messages, kept verbatim (the trailing space of the second is the reference's).
-const GLOBAL_BATCH_SIZE_RULE = 'global_batch_size must be set to a positive value';
-const LOG_EVERY_N_RULE = 'log_every_n_train_iterations must be set to a positive value ';
-const FLOPS_RULE = 'flops_per_sample must be set to a positive value when is_log_throughput_enabled is True';
+// The reference's business rules, worded with this library's option names.
+const GLOBAL_BATCH_SIZE_RULE = 'globalBatchSize must be set to a positive value';
+const LOG_EVERY_N_RULE = 'logEveryNTrainIterations must be set to a positive value';
+const FLOPS_RULE = 'flopsPerSample must be set to a positive value when isLogThroughputEnabled is true';
 
 const PREFIX = 'TrainingTelemetryConfig';
 const KEYS: ReadonlySet<string> = new Set<string>([

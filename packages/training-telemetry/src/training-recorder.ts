@@ -81,6 +81,11 @@ interface ProductivitySnapshot {
 }
 
 /** `undefined` means now; any number is an epoch-millisecond time (validated to be within 600 s of now). */
+/** The message for an end callback without its start: names both callbacks (the reference only said a timer was not active). */
+function unmatchedEnd(end: string, start: string): string {
+  return `${end}() was called without a matching ${start}()`;
+}
+
 function timeOf(ms: number | undefined): TracingTimestamp {
   return ms === undefined ? TracingTimestamp.now() : TracingTimestamp.forMillis(ms);
 }
@@ -277,6 +282,7 @@ export class TrainingRecorder extends DefaultRecorder {
 
   onLoadCheckpointEnd(finishTimeMsec?: number): void {
     const ts = timeOf(finishTimeMsec);
+    if (!this.checkpointLoadTimer.isActive) throw new OneLoggerError(unmatchedEnd('onLoadCheckpointEnd', 'onLoadCheckpointStart'));
     this.checkpointLoadTimer.stop(ts);
     const span = this.activeStandard.get(SPAN.CHECKPOINT_LOAD);
     if (span !== undefined) this.stopSpan(span, { stopTime: ts });
@@ -362,7 +368,7 @@ export class TrainingRecorder extends DefaultRecorder {
     const cfg = this.trainingConfig;
     if (cfg === undefined) throw new OneLoggerError(CONFIG_NEEDED_FOR_TRAINING);
     const timer = this.trainIterationTimer;
-    if (!timer.isActive) throw new OneLoggerError('Cannot stop timer since it is not active');
+    if (!timer.isActive) throw new OneLoggerError(unmatchedEnd('onTrainingSingleIterationEnd', 'onTrainingSingleIterationStart'));
     const completed = this.completedOverall + 1;
     const due = completed % cfg.logEveryNTrainIterations === 0;
     // Preconditions before any state changes (W10).
@@ -474,6 +480,9 @@ export class TrainingRecorder extends DefaultRecorder {
     this.assertOpen();
     const ts = timeOf(finishTimeMsec);
     const span = this.validationIterationSpansExported ? this.activeStandard.get(SPAN.VALIDATION_SINGLE_ITERATION) : undefined;
+    if (!this.validationIterationTimer.isActive) {
+      throw new OneLoggerError(unmatchedEnd('onValidationSingleIterationEnd', 'onValidationSingleIterationStart'));
+    }
     this.validationIterationTimer.stop(ts);
     if (span !== undefined) this.stopSpan(span, { stopTime: ts });
   }

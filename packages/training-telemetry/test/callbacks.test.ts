@@ -1356,10 +1356,17 @@ describe('out-of-order calls and preconditions (spec §3, §10 item 47, W10, W17
       'Cannot start span application while 1 span(s) with the same name is already active. Please ensure the callback is called correctly.',
     );
     throwsMessage(() => onTrainEnd(), 'Expected to have one and only one span named training_loop but found 0.');
-    throwsMessage(() => onTrainingSingleIterationEnd(), 'Cannot stop timer since it is not active');
+    throwsMessage(
+      () => onTrainingSingleIterationEnd(),
+      'onTrainingSingleIterationEnd() was called without a matching onTrainingSingleIterationStart()',
+    );
     assert.equal(recorder.state.completedIterationsOverall, 0, 'a rejected end changes no counter');
     throwsMessage(() => onTestingEnd(), 'Expected to have one and only one span named testing_loop but found 0.');
-    throwsMessage(() => onLoadCheckpointEnd(), 'Cannot stop timer since it is not active');
+    throwsMessage(() => onLoadCheckpointEnd(), 'onLoadCheckpointEnd() was called without a matching onLoadCheckpointStart()');
+    throwsMessage(
+      () => onValidationSingleIterationEnd(),
+      'onValidationSingleIterationEnd() was called without a matching onValidationSingleIterationStart()',
+    );
     throwsMessage(
       () => onSaveCheckpointSuccess({ globalStep: 1 }),
       'Expected to have one and only one span named checkpoint_save_sync but found 0.',
@@ -1525,7 +1532,7 @@ describe('out-of-order calls and preconditions (spec §3, §10 item 47, W10, W17
     onTrainingSingleIterationStart();
     advance(1);
     gbs = 0; // the batch-size function now answers an invalid value
-    assert.throws(() => onTrainingSingleIterationEnd(), /global_batch_size must be set to a positive value/);
+    assert.throws(() => onTrainingSingleIterationEnd(), /globalBatchSize must be set to a positive value/);
     assert.equal(r.state.completedIterationsOverall, 0, 'no iteration counted');
     assert.equal(r.state.trainSamplesJob, 0);
     assert.equal(r.trainIterationTimer.isActive, true, 'the window is still open');

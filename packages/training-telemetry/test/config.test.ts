@@ -263,24 +263,19 @@ describe('functions (spec §10 item 2, §1.3)', () => {
     let gbs = 8;
     const c = build({ globalBatchSize: () => gbs });
     gbs = 0;
-    assertConfigError(() => c.globalBatchSize, F('globalBatchSize'), '0', 'global_batch_size must be set to a positive value');
+    assertConfigError(() => c.globalBatchSize, F('globalBatchSize'), '0', 'globalBatchSize must be set to a positive value');
   });
 });
 
 describe('business rules with the reference messages (spec §10 items 3-4, §1.4)', () => {
   test('item 3: global batch size 0 (or negative, or a function answering 0) is rejected', () => {
-    assertConfigError(() => build({ globalBatchSize: 0 }), F('globalBatchSize'), '0', 'global_batch_size must be set to a positive value');
-    assertConfigError(
-      () => build({ globalBatchSize: -8 }),
-      F('globalBatchSize'),
-      '-8',
-      'global_batch_size must be set to a positive value',
-    );
+    assertConfigError(() => build({ globalBatchSize: 0 }), F('globalBatchSize'), '0', 'globalBatchSize must be set to a positive value');
+    assertConfigError(() => build({ globalBatchSize: -8 }), F('globalBatchSize'), '-8', 'globalBatchSize must be set to a positive value');
     assertConfigError(
       () => build({ globalBatchSize: () => 0 }),
       F('globalBatchSize'),
       '0',
-      'global_batch_size must be set to a positive value',
+      'globalBatchSize must be set to a positive value',
     );
   });
 
@@ -289,19 +284,19 @@ describe('business rules with the reference messages (spec §10 items 3-4, §1.4
       () => build({ logEveryNTrainIterations: 0 }),
       F('logEveryNTrainIterations'),
       '0',
-      'log_every_n_train_iterations must be set to a positive value ',
+      'logEveryNTrainIterations must be set to a positive value',
     );
-    assert.equal(err.rule, 'log_every_n_train_iterations must be set to a positive value ');
+    assert.equal(err.rule, 'logEveryNTrainIterations must be set to a positive value');
     assertConfigError(
       () => build({ logEveryNTrainIterations: -1 }),
       F('logEveryNTrainIterations'),
       '-1',
-      'log_every_n_train_iterations must be set to a positive value',
+      'logEveryNTrainIterations must be set to a positive value',
     );
   });
 
   test('item 4: throughput on without FLOPs per sample is rejected, even with targets set', () => {
-    const rule = 'flops_per_sample must be set to a positive value when is_log_throughput_enabled is True';
+    const rule = 'flopsPerSample must be set to a positive value when isLogThroughputEnabled is true';
     assertConfigError(
       () => build({ isLogThroughputEnabled: true, trainIterationsTarget: 10, trainSamplesTarget: 320 }),
       F('flopsPerSample'),
@@ -324,7 +319,7 @@ describe('business rules with the reference messages (spec §10 items 3-4, §1.4
 
   test('type errors are reported before business rules (the reference validates types first)', () => {
     assertConfigError(() => build({ globalBatchSize: 0, perfTag: 5 }), F('perfTag'), '5', 'must be a string or an array of strings');
-    assertConfigError(() => build({ globalBatchSize: 0, logEveryNTrainIterations: 0 }), F('globalBatchSize'), '0', 'global_batch_size');
+    assertConfigError(() => build({ globalBatchSize: 0, logEveryNTrainIterations: 0 }), F('globalBatchSize'), '0', 'globalBatchSize must');
   });
 });
 
@@ -493,7 +488,12 @@ describe('from() and toInput()', () => {
     const d = TrainingTelemetryConfig.from({ ...base, logEveryNTrainIterations: 7 });
     assert.ok(d instanceof TrainingTelemetryConfig);
     assert.equal(d.logEveryNTrainIterations, 7);
-    assertConfigError(() => TrainingTelemetryConfig.from({ ...base, globalBatchSize: 0 }), F('globalBatchSize'), '0', 'global_batch_size');
+    assertConfigError(
+      () => TrainingTelemetryConfig.from({ ...base, globalBatchSize: 0 }),
+      F('globalBatchSize'),
+      '0',
+      'globalBatchSize must',
+    );
   });
 
   test('toInput() gives the input form (functions kept, defaults filled in); it round-trips', () => {

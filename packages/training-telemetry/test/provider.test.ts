@@ -254,7 +254,7 @@ describe('builder and merged configuration (spec §2.2, §2.4, §10 items 18-27)
         assert.ok(e instanceof OneLoggerError);
         assert.equal(
           e.message,
-          'Invalid configuration! Did you forget some required fields?: TrainingTelemetryConfig.globalBatchSize: global_batch_size must be set to a positive value (got 0)',
+          'Invalid configuration! Did you forget some required fields?: TrainingTelemetryConfig.globalBatchSize: globalBatchSize must be set to a positive value (got 0)',
         );
         assert.ok((e as Error).cause instanceof ConfigError);
         return true;

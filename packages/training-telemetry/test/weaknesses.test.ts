@@ -443,7 +443,7 @@ describe('weaknesses of the reference, fixed', () => {
     assert.ok(caught instanceof OneLoggerError);
     assert.equal(
       caught.message,
-      'Invalid configuration! Did you forget some required fields?: TrainingTelemetryConfig.globalBatchSize: global_batch_size must be set to a positive value (got 0)',
+      'Invalid configuration! Did you forget some required fields?: TrainingTelemetryConfig.globalBatchSize: globalBatchSize must be set to a positive value (got 0)',
     );
     assert.ok(caught.cause instanceof ConfigError);
     assert.equal(caught.cause.field, 'TrainingTelemetryConfig.globalBatchSize');

@@ -224,7 +224,7 @@ describe('C.9-4: real v1 keys are kept, not dropped', () => {
     assert.equal(training(ConfigAdapter.convertToV2Config({ ...withoutGbs, batch_size: 16 })).globalBatchSize, 16);
     assert.equal(training(ConfigAdapter.convertToV2Config({ ...MINIMAL, batch_size: 32 })).globalBatchSize, 32);
     rejects({ ...MINIMAL, batch_size: 16 }, 'v1Config.batch_size: must equal global_batch_size (32) when both are given (got 16)');
-    rejects({ ...withoutGbs, batch_size: 0 }, 'v1Config.batch_size: global_batch_size must be set to a positive value (got 0)');
+    rejects({ ...withoutGbs, batch_size: 0 }, 'v1Config.batch_size: globalBatchSize must be set to a positive value (got 0)');
   });
 
   test('is_log_throughput_enabled defaults to true (v1) when flops_per_sample is given', () => {
@@ -290,17 +290,14 @@ describe('bad v1 configs: errors name the v1 key, the value and the rule', () =>
 
   test('values the v2 rules reject are reported against the v1 key', () => {
     rejects({ ...MINIMAL, world_size: 0 }, 'v1Config.world_size: must be a positive integer or a function returning one (got 0)');
-    rejects(
-      { ...MINIMAL, global_batch_size: -1 },
-      'v1Config.global_batch_size: global_batch_size must be set to a positive value (got -1)',
-    );
+    rejects({ ...MINIMAL, global_batch_size: -1 }, 'v1Config.global_batch_size: globalBatchSize must be set to a positive value (got -1)');
     rejects(
       { ...MINIMAL, log_every_n_train_iterations: 0 },
-      'v1Config.log_every_n_train_iterations: log_every_n_train_iterations must be set to a positive value  (got 0)',
+      'v1Config.log_every_n_train_iterations: logEveryNTrainIterations must be set to a positive value (got 0)',
     );
     rejects(
       { ...MINIMAL, is_log_throughput_enabled: true },
-      'v1Config.flops_per_sample: flops_per_sample must be set to a positive value when is_log_throughput_enabled is True (got undefined)',
+      'v1Config.flops_per_sample: flopsPerSample must be set to a positive value when isLogThroughputEnabled is true (got undefined)',
     );
     rejects(
       { ...MINIMAL, micro_batch_size: -4 },
