@@ -140,7 +140,7 @@ export class FakeWandbServer {
     );
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<undefined> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const rawBody = Buffer.concat(chunks).toString('utf8');
@@ -153,7 +153,7 @@ export class FakeWandbServer {
       bodyError = (e as Error).message;
     }
     const operationName = path === '/graphql' ? ((body as { operationName?: string } | undefined)?.operationName ?? undefined) : undefined;
-    const reply = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
+    const reply = (status: number, payload: unknown, headers: Record<string, string> = {}): undefined => {
       this.requests.push({
         path,
         operationName,
@@ -165,6 +165,7 @@ export class FakeWandbServer {
       });
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(payload));
+      return undefined;
     };
     if (req.method !== 'POST') return reply(405, { errors: [{ message: 'method not allowed' }] });
     if (!this.authorized(req.headers.authorization)) return reply(401, { errors: [{ message: 'user is not logged in' }] });
@@ -202,7 +203,7 @@ export class FakeWandbServer {
     return colon > 0 && decoded.slice(0, colon) === 'api' && this.apiKeys.has(decoded.slice(colon + 1));
   }
 
-  private graphql(body: Record<string, unknown>, reply: (status: number, payload: unknown) => void): void {
+  private graphql(body: Record<string, unknown>, reply: (status: number, payload: unknown) => undefined): undefined {
     const query = typeof body.query === 'string' ? body.query : '';
     const variables = (body.variables ?? {}) as Record<string, unknown>;
     if (/^\s*query Viewer\b/.test(query)) {
@@ -247,7 +248,7 @@ export class FakeWandbServer {
     return reply(400, { errors: [{ message: 'unknown operation' }] });
   }
 
-  private upsert(variables: Record<string, unknown>, reply: (status: number, payload: unknown) => void): void {
+  private upsert(variables: Record<string, unknown>, reply: (status: number, payload: unknown) => undefined): undefined {
     const missing = UPSERT_VARIABLE_NAMES.filter((n) => !(n in variables));
     if (missing.length > 0) return reply(400, { errors: [{ message: `UpsertBucket variables missing: ${missing.join(', ')}` }] });
     const { name, project, entity } = variables;
@@ -312,8 +313,8 @@ export class FakeWandbServer {
     project: string,
     name: string,
     body: Record<string, unknown>,
-    reply: (status: number, payload: unknown) => void,
-  ): void {
+    reply: (status: number, payload: unknown) => undefined,
+  ): undefined {
     const run = this.runs.get(key(entity, project, name));
     if (run === undefined) return reply(404, { errors: [{ message: `run ${entity}/${project}/${name} not found` }] });
     const files = (body.files ?? {}) as Record<string, { offset?: unknown; content?: unknown }>;
