@@ -462,69 +462,95 @@ describe('FileExporter: file handling', () => {
   });
 });
 
-describe('FileExporter: write errors are reported (B11)', { skip: HAS_DEV_FULL ? false : 'no /dev/full' }, () => {
-  test('a failing write throws ExportError naming the path and the cause', () => {
+/**
+ * A FIFO whose only reader is a child process: `open()` runs while the reader is there (opening the write end
+ * waits for it), then the reader is killed, so every later write fails with EPIPE (an error that is not
+ * "disk full").
+ */
+async function withBrokenPipe(open: (path: string) => void): Promise<void> {
+  const fifo = join(dir, 'pipe');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo failed');
+  const reader = spawn(process.execPath, ['-e', `require('fs').openSync(${JSON.stringify(fifo)}, 'r'); setInterval(() => {}, 1000);`], {
+    stdio: 'ignore',
+  });
+  try {
+    open(fifo);
+  } finally {
+    const exited = new Promise((r) => reader.once('exit', r));
+    reader.kill('SIGKILL');
+    await exited;
+  }
+}
+
+describe('FileExporter: write errors other than a full disk are reported (B11)', () => {
+  test('a failing write throws ExportError naming the path and the cause', async () => {
     useIds(ID1);
-    const exporter = new FileExporter({ filePath: '/dev/full' });
-    openExporters.push(exporter);
-    exporter.initialize();
+    let exporter: FileExporter | undefined;
+    await withBrokenPipe((fifo) => {
+      exporter = new FileExporter({ filePath: fifo });
+      openExporters.push(exporter);
+      exporter.initialize();
+    });
+    const e = exporter as FileExporter;
     const span = Span.create('s', { startTime: ts(100, 1) });
-    exporter.exportStart(span);
+    e.exportStart(span);
     span.stop({ stopTime: ts(101, 2) });
-    assert.throws(
-      () => exporter.exportStop(span),
-      (e: unknown) => {
-        assert.ok(e instanceof ExportError);
-        assert.match(e.message, /^Error writing record to \/dev\/full: ENOSPC/);
-        return true;
-      },
-    );
-    assert.throws(() => exporter.exportTelemetryDataError(new TelemetryDataError(ts(102, 3), 'no_telemetry_data', 'm')), {
+    assert.throws(() => e.exportStop(span), {
       name: 'ExportError',
-      message: /^Error writing record to \/dev\/full: ENOSPC/,
+      message: `Error writing record to ${join(dir, 'pipe')}: EPIPE: broken pipe, write`,
+    });
+    assert.throws(() => e.exportTelemetryDataError(new TelemetryDataError(ts(102, 3), 'no_telemetry_data', 'm')), {
+      name: 'ExportError',
+      message: /^Error writing record to .*pipe: EPIPE/,
     });
   });
 
-  test('close() whose final write fails throws ExportError but still leaves the exporter closed', () => {
-    const exporter = new FileExporter({ filePath: '/dev/full' });
-    exporter.initialize();
-    exporter.exportStart(Span.create('never_written', { startTime: ts(100, 1) }));
-    assert.throws(() => exporter.close(), { name: 'ExportError', message: /^Error writing record to \/dev\/full: ENOSPC/ });
-    assert.equal(exporter.closed, true, 'close() must end in the CLOSED state even when its last write fails');
-    assert.equal(exporter.ready, false);
-    assert.throws(() => exporter.exportTelemetryDataError(new TelemetryDataError(ts(101, 2), 'no_telemetry_data', 'm')), {
+  test('close() whose final write fails throws ExportError but still leaves the exporter closed', async () => {
+    let exporter: FileExporter | undefined;
+    await withBrokenPipe((fifo) => {
+      exporter = new FileExporter({ filePath: fifo });
+      exporter.initialize();
+    });
+    const e = exporter as FileExporter;
+    e.exportStart(Span.create('never_written', { startTime: ts(100, 1) }));
+    assert.throws(() => e.close(), { name: 'ExportError', message: /^Error writing record to .*pipe: EPIPE/ });
+    assert.equal(e.closed, true, 'close() must end in the CLOSED state even when its last write fails');
+    assert.equal(e.ready, false);
+    assert.throws(() => e.exportTelemetryDataError(new TelemetryDataError(ts(101, 2), 'no_telemetry_data', 'm')), {
       name: 'ExportError',
       message: 'Exporter is closed and cannot be used anymore.',
     });
   });
 
   test('the recorder counts write errors, sends one TDE attempt, disables the exporter after 5, and the healthy file is intact', async () => {
-    const full = new FileExporter({ filePath: '/dev/full' });
     const healthy = newExporter('healthy.jsonl');
-    const recorder = new DefaultRecorder({ exporters: [full, healthy] });
+    let recorder: DefaultRecorder | undefined;
+    await withBrokenPipe((fifo) => {
+      recorder = new DefaultRecorder({ exporters: [new FileExporter({ filePath: fifo }), healthy] });
+    });
+    const r = recorder as DefaultRecorder;
     for (let i = 0; i < 6; i++) {
-      const span = recorder.start(`span${i}`);
-      recorder.stop(span);
+      const span = r.start(`span${i}`);
+      r.stop(span);
     }
-    const [fullStatus, healthyStatus] = recorder.exporterStatuses;
+    const [brokenStatus, healthyStatus] = r.exporterStatuses;
     assert.deepEqual(
-      { ...fullStatus, exporter: undefined },
+      { ...brokenStatus, exporter: undefined },
       { exporter: undefined, numErrors: 5, anyDataExportedSuccessfully: false, forceDisabled: true, telemetryDataErrorReported: true },
     );
     assert.deepEqual(
       { ...healthyStatus, exporter: undefined },
       { exporter: undefined, numErrors: 0, anyDataExportedSuccessfully: true, forceDisabled: false, telemetryDataErrorReported: false },
     );
-    await recorder.close();
+    await r.close();
     const records = readRecords(healthy.filePath);
     assert.deepEqual(
-      records.map((r) => `${r.type}:${r.name}:${r.count}`),
+      records.map((rec) => `${rec.type}:${rec.name}:${rec.count}`),
       [0, 1, 2, 3, 4, 5].map((i) => `complete:span${i}:${i + 1}`),
     );
     const errors = logs.filter(([level]) => level === 'ERROR').map(([, m]) => m);
     assert.equal(
-      errors.filter((m) => m.startsWith('Error exporting data via exporter FileExporter: Error writing record to /dev/full: ENOSPC'))
-        .length,
+      errors.filter((m) => /^Error exporting data via exporter FileExporter: Error writing record to .*pipe: EPIPE/.test(m)).length,
       5,
     );
     assert.equal(errors.filter((m) => m.startsWith('Could not export telemetry data error for exporter FileExporter:')).length, 1);
@@ -532,21 +558,64 @@ describe('FileExporter: write errors are reported (B11)', { skip: HAS_DEV_FULL ?
   });
 
   test('buffered mode: flush() throws the write error; a background (timer) write error is raised on the next export', async () => {
-    const direct = new FileExporter({ filePath: '/dev/full', buffered: { flushIntervalMs: 0 } });
-    openExporters.push(direct);
-    direct.initialize();
-    direct.exportTelemetryDataError(new TelemetryDataError(ts(1, 1), 'no_telemetry_data', 'm'));
-    assert.throws(() => direct.flush(), { name: 'ExportError', message: /^Error writing record to \/dev\/full: ENOSPC/ });
-
-    const timed = new FileExporter({ filePath: '/dev/full', buffered: { flushIntervalMs: 5 } });
-    openExporters.push(timed);
-    timed.initialize();
-    timed.exportTelemetryDataError(new TelemetryDataError(ts(1, 1), 'no_telemetry_data', 'm'));
-    await new Promise((r) => setTimeout(r, 60));
-    assert.throws(() => timed.exportTelemetryDataError(new TelemetryDataError(ts(2, 2), 'no_telemetry_data', 'm2')), {
-      name: 'ExportError',
-      message: /^Error writing record to \/dev\/full: ENOSPC/,
+    let direct: FileExporter | undefined;
+    await withBrokenPipe((fifo) => {
+      direct = new FileExporter({ filePath: fifo, buffered: { flushIntervalMs: 0 } });
+      direct.initialize();
     });
+    const d = direct as FileExporter;
+    openExporters.push(d);
+    d.exportTelemetryDataError(new TelemetryDataError(ts(1, 1), 'no_telemetry_data', 'm'));
+    assert.throws(() => d.flush(), { name: 'ExportError', message: /^Error writing record to .*pipe: EPIPE/ });
+
+    rmSync(join(dir, 'pipe'));
+    let timed: FileExporter | undefined;
+    await withBrokenPipe((fifo) => {
+      timed = new FileExporter({ filePath: fifo, buffered: { flushIntervalMs: 5 } });
+      timed.initialize();
+    });
+    const t = timed as FileExporter;
+    openExporters.push(t);
+    t.exportTelemetryDataError(new TelemetryDataError(ts(1, 1), 'no_telemetry_data', 'm'));
+    await new Promise((r) => setTimeout(r, 60));
+    assert.throws(() => t.exportTelemetryDataError(new TelemetryDataError(ts(2, 2), 'no_telemetry_data', 'm2')), {
+      name: 'ExportError',
+      message: /^Error writing record to .*pipe: EPIPE/,
+    });
+  });
+});
+
+describe('FileExporter: a full disk (/dev/full) drops and counts records, never fails the exporter', {
+  skip: HAS_DEV_FULL ? false : 'no /dev/full',
+}, () => {
+  test('issue 12 item 4: nothing is thrown, one ERROR names the path and the cause, the recorder keeps the exporter', async () => {
+    const full = new FileExporter({ filePath: '/dev/full' });
+    const recorder = new DefaultRecorder({ exporters: [full] });
+    for (let i = 0; i < 6; i++) recorder.stop(recorder.start(`span${i}`));
+    // Not a failure of the exporter: it reports the loss itself, and keeps writing once space is back.
+    assert.equal(recorder.exporterStatuses[0]?.numErrors, 0);
+    assert.equal(recorder.exporterStatuses[0]?.forceDisabled, false);
+    await recorder.close();
+    assert.equal(full.lostRecordCount, 6);
+    const errors = logs.filter(([level]) => level === 'ERROR').map(([, m]) => m);
+    assert.deepEqual(errors, [
+      'FileExporter cannot write to /dev/full: ENOSPC: no space left on device, write. Records are dropped and counted until writing succeeds again; the file keeps whole lines.',
+      'FileExporter: 6 records could not be written to /dev/full (ENOSPC) and are lost; the file was closed before writing succeeded again',
+    ]);
+  });
+
+  test('issue 12 item 4: buffered mode: flush() and the timer drop and count, and close() reports the loss', async () => {
+    const exporter = new FileExporter({ filePath: '/dev/full', buffered: { flushIntervalMs: 5 } });
+    openExporters.push(exporter);
+    exporter.initialize();
+    exporter.exportTelemetryDataError(new TelemetryDataError(ts(1, 1), 'no_telemetry_data', 'm'));
+    exporter.flush();
+    exporter.exportTelemetryDataError(new TelemetryDataError(ts(2, 2), 'no_telemetry_data', 'm2'));
+    await new Promise((r) => setTimeout(r, 60));
+    exporter.exportTelemetryDataError(new TelemetryDataError(ts(3, 3), 'no_telemetry_data', 'm3'));
+    exporter.close();
+    assert.equal(exporter.lostRecordCount, 3);
+    assert.match(logs.at(-1)?.[1] ?? '', /^FileExporter: 3 records could not be written to \/dev\/full \(ENOSPC\) and are lost/);
   });
 });
 

@@ -77,6 +77,17 @@ export abstract class BaseJsonExporter extends BaseExporter {
     this.recordCount = count;
   }
 
+  /**
+   * Writes a telemetry-data error that the exporter itself raises (a problem with its own output), with the
+   * next `count`. Unlike `exportTelemetryDataError` it leaves a held-back start held back: it is not a call
+   * of the recorder and must not change how that span's records come out.
+   */
+  protected writeOwnTelemetryDataError(error: TelemetryDataError): void {
+    const count = this.recordCount + 1;
+    this.writeTelemetryDataErrorRecord(error, count, process.pid);
+    this.recordCount = count;
+  }
+
   override close(): void | Promise<void> {
     if (this.closed) return;
     try {

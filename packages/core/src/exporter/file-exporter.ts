@@ -1,11 +1,23 @@
-import { closeSync, constants as fsConstants, fstatSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants as fsConstants,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ExportError, messageOf, OneLoggerError } from '../core/errors.js';
-import type { ErrorEvent, Event } from '../core/event.js';
+import { type ErrorEvent, type Event, TelemetryDataError, TelemetryDataErrorType } from '../core/event.js';
 import type { Span } from '../core/span.js';
+import { internalLogger } from '../internal/logger.js';
 import { BaseJsonExporter } from './base-json-exporter.js';
 import { eventRecordLine, recordToJsonLine, spanRecordLine } from './json-line.js';
-import type { JsonRecord, SpanRecord } from './record.js';
+import { type JsonRecord, MAX_RECORD_LINE_BYTES, type SpanRecord } from './record.js';
 
 export interface FileBufferOptions {
   /** Write when this many bytes (UTF-16 code units) are buffered. Default 64 KiB. */
@@ -30,11 +42,46 @@ export interface FileExporterOptions {
    * from configuration files, where the path is data that must not redirect writes to another file.
    */
   strictPath?: boolean;
+  /**
+   * How often to check, in milliseconds, whether the file was renamed or deleted while open (log rotation);
+   * if so, `filePath` is opened again and the change is reported once. Default 1000; 0 disables the check
+   * (call `reopen()` yourself). The check is one `stat` + `fstat` per interval, off the write path.
+   */
+  rotationCheckIntervalMs?: number;
 }
 
 const DEFAULT_MAX_BUFFER = 64 * 1024;
 const DEFAULT_FLUSH_INTERVAL_MS = 1000;
+const DEFAULT_ROTATION_CHECK_MS = 1000;
 const PENDING_CHARS = 4096;
+/** A line of at most this many UTF-16 code units cannot exceed the limit in UTF-8 (3 bytes per unit at most). */
+const SURELY_SHORT_LINE = Math.floor(MAX_RECORD_LINE_BYTES / 3);
+const NEWLINE = 0x0a;
+/** Names quoted in messages are cut to this length (a span name can be as long as the caller likes). */
+const QUOTED_NAME_CHARS = 200;
+
+/** Write errors that mean "no space now" and may go away: records are dropped and counted, not thrown. */
+function isNoSpace(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+function shortName(name: string): string {
+  return name.length > QUOTED_NAME_CHARS ? `${name.slice(0, QUOTED_NAME_CHARS)}... (${name.length} characters)` : name;
+}
+
+/** Number of newlines in `bytes[from, to)`: the number of records in that range of whole lines. */
+function countLines(bytes: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let i = bytes.indexOf(NEWLINE, from); i !== -1 && i < to; i = bytes.indexOf(NEWLINE, i + 1)) n++;
+  return n;
+}
+
+/** The `count` of the last record line in `text` (every line ends with `,"count":<n>,"pid":<pid>}`). */
+function lastCountIn(text: string): number {
+  const at = text.lastIndexOf('"count":');
+  return at === -1 ? 0 : Number.parseInt(text.slice(at + 8, at + 30), 10) || 0;
+}
 
 // One process-exit hook for all open file exporters: writes what is left, synchronously, so a process
 // that ends without shutdown() (natural end, process.exit()) loses nothing.
@@ -78,7 +125,16 @@ function openStrict(path: string): number {
   return fd;
 }
 
-/** Writes one JSON record per line to a file (JSONL), in call order. */
+/**
+ * Writes one JSON record per line to a file (JSONL), in call order.
+ *
+ * The file always holds whole lines. A write that fails part-way leaves the file cut back to its last
+ * complete line. When the disk is full (`ENOSPC`, `EDQUOT`), records are dropped and counted instead of
+ * failing the exporter; once writing succeeds again, a telemetry-data error in the file says how many were
+ * lost. A record whose line would exceed `MAX_RECORD_LINE_BYTES` is replaced by a telemetry-data error.
+ * A file renamed or deleted while open (log rotation) is noticed and `filePath` opened again; `reopen()`
+ * does that on request.
+ */
 export class FileExporter extends BaseJsonExporter {
   readonly filePath: string;
   private readonly template: string;
@@ -88,14 +144,28 @@ export class FileExporter extends BaseJsonExporter {
   private readonly buffered: boolean;
   private readonly maxBuffer: number;
   private readonly flushIntervalMs: number;
+  private readonly rotationCheckMs: number;
   /** Lines not yet encoded: a short string, so few of them are alive when the garbage collector runs. */
   private pendingLines = '';
   /** Encoded lines waiting to be written. */
   private bytes: Buffer = Buffer.allocUnsafeSlow(0);
   private byteLength = 0;
   private timer: NodeJS.Timeout | undefined;
+  private rotationTimer: NodeJS.Timeout | undefined;
   /** An I/O error from a background write, raised on the next call so the recorder counts it. */
   private deferredError: unknown;
+  /** Records dropped for lack of space and not yet reported in the file. */
+  private unreportedLost = 0;
+  /** `count` of the last dropped record: the loss report takes it (that count is never written otherwise). */
+  private lastLostCount = 0;
+  private lostCause = '';
+  private lostTotal = 0;
+  /** A torn line could not be cut off (see `cutTornLine`): it is ended with a newline before the next write. */
+  private tornLineLeft = false;
+  /** Bytes of the failed write that formed whole lines (kept in the file); set by `writeRange`. */
+  private keptBytes = 0;
+  /** Why `resume()` could not write. */
+  private resumeError: unknown;
 
   constructor(options: FileExporterOptions) {
     super();
@@ -117,38 +187,129 @@ export class FileExporter extends BaseJsonExporter {
     const bo: FileBufferOptions = typeof b === 'object' && b !== null ? b : {};
     this.maxBuffer = bo.maxBufferBytes ?? DEFAULT_MAX_BUFFER;
     this.flushIntervalMs = bo.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
+    this.rotationCheckMs = options.rotationCheckIntervalMs ?? DEFAULT_ROTATION_CHECK_MS;
     if (!(this.maxBuffer > 0)) throw new OneLoggerError(`FileExporter.buffered.maxBufferBytes: must be positive (got ${this.maxBuffer})`);
     if (!(this.flushIntervalMs >= 0)) {
       throw new OneLoggerError(`FileExporter.buffered.flushIntervalMs: must be >= 0 (got ${this.flushIntervalMs})`);
     }
+    if (!(this.rotationCheckMs >= 0 && Number.isFinite(this.rotationCheckMs))) {
+      throw new OneLoggerError(
+        `FileExporter.rotationCheckIntervalMs: must be a finite number >= 0 (got ${String(options.rotationCheckIntervalMs)})`,
+      );
+    }
+  }
+
+  /** Records dropped because the disk was full, over the exporter's life (each also reported, see the class). */
+  get lostRecordCount(): number {
+    return this.lostTotal;
   }
 
   override initialize(): void {
     if (this.fd === undefined && !this.closed) {
       // Open before changing state: a failed open leaves the exporter not initialised.
       try {
-        mkdirSync(dirname(this.filePath), { recursive: true });
-        this.fd = this.strictPath ? openStrict(this.filePath) : openSync(this.filePath, 'a');
+        this.fd = this.openPath();
       } catch (e) {
         throw new ExportError(`FileExporter cannot open ${this.filePath} for appending: ${messageOf(e)}`);
       }
     }
     super.initialize();
     trackOpen(this);
-    if (this.buffered && this.timer === undefined) {
-      if (this.flushIntervalMs > 0) {
-        this.timer = setInterval(() => this.flushSyncQuietly(), this.flushIntervalMs);
-        this.timer.unref();
-      }
+    if (this.buffered && this.timer === undefined && this.flushIntervalMs > 0) {
+      this.timer = setInterval(() => this.flushSyncQuietly(), this.flushIntervalMs);
+      this.timer.unref();
+    }
+    if (this.rotationTimer === undefined && this.rotationCheckMs > 0) {
+      this.rotationTimer = setInterval(() => this.checkRotation(), this.rotationCheckMs);
+      this.rotationTimer.unref();
+    }
+  }
+
+  private openPath(): number {
+    mkdirSync(dirname(this.filePath), { recursive: true });
+    return this.strictPath ? openStrict(this.filePath) : openSync(this.filePath, 'a');
+  }
+
+  /**
+   * Closes the file and opens `filePath` again for appending, as log rotation needs (call it from the
+   * handler of the signal your rotation sends, see the README). Buffered lines not yet written go to the
+   * newly opened file. Never throws: if the path cannot be opened, the error is logged and records keep
+   * going to the file opened before. Does nothing before `initialize()` or after `close()`.
+   */
+  reopen(): void {
+    const old = this.fd;
+    if (old === undefined) return;
+    let fd: number;
+    try {
+      fd = this.openPath();
+    } catch (e) {
+      internalLogger.error(`FileExporter cannot reopen ${this.filePath}: ${messageOf(e)}; records still go to the file opened before`);
+      return;
+    }
+    this.fd = fd;
+    // A torn line belongs to the old file; a pending loss report goes to the new one.
+    this.tornLineLeft = false;
+    try {
+      closeSync(old);
+    } catch {
+      // The old descriptor is gone either way.
+    }
+  }
+
+  /** Reopens the path if the open file is no longer the one at `filePath` (renamed or deleted). */
+  private checkRotation(): void {
+    const fd = this.fd;
+    if (fd === undefined) return;
+    let deleted: boolean;
+    try {
+      const open = fstatSync(fd);
+      const atPath = statSync(this.filePath, { throwIfNoEntry: false });
+      if (atPath !== undefined && atPath.ino === open.ino && atPath.dev === open.dev) return;
+      deleted = open.nlink === 0;
+    } catch {
+      return;
+    }
+    this.reopen();
+    if (this.fd === fd) return;
+    const loss = `records written between the deletion and this check (at most ${this.rotationCheckMs} ms) are lost`;
+    const what = deleted ? `was deleted while open; ${loss}` : 'was renamed while open; the records written before are in the renamed file';
+    internalLogger.warning(`FileExporter: ${this.filePath} ${what}. Opened ${this.filePath} again.`);
+    if (!deleted || !this.ready) return;
+    try {
+      this.writeOwnTelemetryDataError(
+        TelemetryDataError.of(
+          TelemetryDataErrorType.INCOMPLETE_TELEMETRY_DATA,
+          `The file ${this.filePath} was deleted while open; ${loss}`,
+        ),
+      );
+    } catch (e) {
+      this.deferredError ??= e;
     }
   }
 
   protected writeRecord(record: JsonRecord): void {
-    this.writeLine(recordToJsonLine(record, true));
+    const line = recordToJsonLine(record, true);
+    if (line.length > SURELY_SHORT_LINE) {
+      const bytes = Buffer.byteLength(line);
+      if (bytes > MAX_RECORD_LINE_BYTES) {
+        this.writeLine(this.tooLongLine(`The ${record.type} record`, {}, bytes, record.type, record.count, record.pid));
+        return;
+      }
+    }
+    this.writeLine(line);
   }
 
   protected override writeSpanRecord(type: SpanRecord['type'], span: Span, count: number, pid: number): void {
-    this.writeLine(spanRecordLine(type, span, count, pid, true));
+    const line = spanRecordLine(type, span, count, pid, true);
+    if (line.length > SURELY_SHORT_LINE) {
+      const bytes = Buffer.byteLength(line);
+      if (bytes > MAX_RECORD_LINE_BYTES) {
+        const about = `The ${type} record of span ${shortName(span.name)} (id=${span.id})`;
+        this.writeLine(this.tooLongLine(about, { span_name: shortName(span.name), span_id: span.id }, bytes, type, count, pid));
+        return;
+      }
+    }
+    this.writeLine(line);
   }
 
   protected override writeEventRecord(
@@ -158,7 +319,30 @@ export class FileExporter extends BaseJsonExporter {
     count: number,
     pid: number,
   ): void {
-    this.writeLine(eventRecordLine(type, event, span, count, pid, true));
+    const line = eventRecordLine(type, event, span, count, pid, true);
+    if (line.length > SURELY_SHORT_LINE) {
+      const bytes = Buffer.byteLength(line);
+      if (bytes > MAX_RECORD_LINE_BYTES) {
+        const about = `The ${type} record ${shortName(event.name)} of span ${shortName(span.name)} (id=${span.id})`;
+        const attributes = { span_name: shortName(span.name), span_id: span.id, event_name: shortName(event.name) };
+        this.writeLine(this.tooLongLine(about, attributes, bytes, type, count, pid));
+        return;
+      }
+    }
+    this.writeLine(line);
+  }
+
+  /** The telemetry-data error that replaces a record whose line is over the limit (it takes the record's count). */
+  private tooLongLine(about: string, attributes: Record<string, string>, bytes: number, type: string, count: number, pid: number): string {
+    const message = `${about} was not written: its line is ${bytes} bytes, over the limit of ${MAX_RECORD_LINE_BYTES} bytes per record line`;
+    internalLogger.warning(`FileExporter: ${message}`);
+    const error = TelemetryDataError.of(TelemetryDataErrorType.INCOMPLETE_TELEMETRY_DATA, message, {
+      ...attributes,
+      record_type: type,
+      line_bytes: bytes,
+      max_line_bytes: MAX_RECORD_LINE_BYTES,
+    });
+    return recordToJsonLine({ type: 'telemetry_data_error', error: { name: error.name, attributes: error.attributes }, count, pid }, true);
   }
 
   /** Writes or buffers one line (ending with its newline). */
@@ -192,10 +376,20 @@ export class FileExporter extends BaseJsonExporter {
     try {
       super.close();
       if (this.byteLength + this.pendingLines.length > 0) this.drain();
+      // A last chance to put the loss report in the file.
+      if (this.unreportedLost > 0 && this.fd !== undefined) this.resume();
     } finally {
       if (this.timer !== undefined) clearInterval(this.timer);
+      if (this.rotationTimer !== undefined) clearInterval(this.rotationTimer);
       this.timer = undefined;
+      this.rotationTimer = undefined;
       openExporters.delete(this);
+      if (this.unreportedLost > 0) {
+        internalLogger.error(
+          `FileExporter: ${this.unreportedLost} records could not be written to ${this.filePath} (${this.lostCause}) and are lost; the file was closed before writing succeeded again`,
+        );
+        this.unreportedLost = 0;
+      }
       if (this.fd !== undefined) {
         const fd = this.fd;
         this.fd = undefined;
@@ -241,10 +435,16 @@ export class FileExporter extends BaseJsonExporter {
     this.byteLength += this.bytes.write(s, this.byteLength);
   }
 
+  /** Writes the encoded lines; on failure the lines not written are counted as lost (see `failed`). */
   private writeBytes(): void {
     const n = this.byteLength;
     this.byteLength = 0;
-    this.writeFully(this.bytes, n);
+    if ((this.unreportedLost > 0 || this.tornLineLeft) && !this.resume()) {
+      this.failed(this.resumeError, this.bytes, 0, n);
+      return;
+    }
+    const e = this.writeRange(this.bytes, 0, n);
+    if (e !== undefined) this.failed(e, this.bytes, this.keptBytes, n);
   }
 
   private drain(): void {
@@ -254,26 +454,142 @@ export class FileExporter extends BaseJsonExporter {
 
   /** Writes one line now (per-record mode). */
   private writeAll(line: string): void {
+    if ((this.unreportedLost > 0 || this.tornLineLeft) && !this.resume()) {
+      this.failed(this.resumeError, undefined, 0, 0, line);
+      return;
+    }
     let written: number;
     try {
       written = writeSync(this.fd as number, line);
     } catch (e) {
-      throw new ExportError(`Error writing record to ${this.filePath}: ${messageOf(e)}`);
+      // A write that fails writes nothing: the file still ends at a line boundary.
+      this.failed(e, undefined, 0, 0, line);
+      return;
     }
     // A short write (rare: disk full, signals) is completed from the encoded bytes.
     const total = Buffer.byteLength(line);
-    if (written < total) this.writeFully(Buffer.from(line).subarray(written), total - written);
+    if (written < total) {
+      const bytes = Buffer.from(line);
+      const e = this.writeRange(bytes, written, total);
+      if (e !== undefined) this.failed(e, bytes, this.keptBytes, total);
+    }
   }
 
-  /** Writes whole lines; a short write (rare: disk full, signals) is completed so no partial line stays. */
-  private writeFully(bytes: Buffer, total: number): void {
-    const fd = this.fd;
-    if (fd === undefined) throw new ExportError('File exporter not initialized or already closed!');
+  /**
+   * Writes `bytes[from, to)` (the part before `from` is already in the file). Returns the error of a failed
+   * write, after cutting off the torn line it left; `keptBytes` then tells how much of `bytes` stays in the
+   * file as whole lines.
+   */
+  private writeRange(bytes: Buffer, from: number, to: number): unknown {
+    const fd = this.fd as number;
+    let written = from;
     try {
-      let written = 0;
-      while (written < total) written += writeSync(fd, bytes, written, total - written);
+      while (written < to) written += writeSync(fd, bytes, written, to - written);
+      return undefined;
     } catch (e) {
-      throw new ExportError(`Error writing record to ${this.filePath}: ${messageOf(e)}`);
+      const kept = written === 0 ? 0 : bytes.lastIndexOf(NEWLINE, written - 1) + 1;
+      if (kept < written) this.cutTornLine(fd, bytes.subarray(kept, written));
+      this.keptBytes = kept;
+      return e;
     }
+  }
+
+  /**
+   * Removes `torn` (the start of a line that could not be finished) from the end of the file. It is cut only
+   * when the file really ends with those bytes (another process appending to the same file could have
+   * written after them); otherwise the line is ended with a newline before the next write.
+   */
+  private cutTornLine(fd: number, torn: Buffer): void {
+    try {
+      const size = fstatSync(fd).size;
+      const at = size - torn.length;
+      if (at >= 0 && this.fileEndsWith(fd, torn, at)) {
+        ftruncateSync(fd, at);
+        return;
+      }
+    } catch {
+      // Fall through: end the line instead.
+    }
+    this.tornLineLeft = true;
+  }
+
+  /** Whether the file of `fd` holds `bytes` at `at` (read through a second, read-only descriptor). */
+  private fileEndsWith(fd: number, bytes: Buffer, at: number): boolean {
+    let rfd: number;
+    try {
+      rfd = openSync(this.filePath, 'r');
+    } catch {
+      return false;
+    }
+    try {
+      const a = fstatSync(rfd);
+      const b = fstatSync(fd);
+      if (a.ino !== b.ino || a.dev !== b.dev) return false;
+      const back = Buffer.allocUnsafe(bytes.length);
+      return readSync(rfd, back, 0, bytes.length, at) === bytes.length && back.equals(bytes);
+    } finally {
+      closeSync(rfd);
+    }
+  }
+
+  /**
+   * Before writing again after a loss: ends a torn line that could not be cut, then writes the loss report.
+   * Returns false (with `resumeError`) if that fails, so the caller's lines are lost as well.
+   */
+  private resume(): boolean {
+    const fd = this.fd as number;
+    if (this.tornLineLeft) {
+      try {
+        writeSync(fd, '\n');
+        this.tornLineLeft = false;
+      } catch (e) {
+        this.resumeError = e;
+        return false;
+      }
+    }
+    if (this.unreportedLost === 0) return true;
+    const n = this.unreportedLost;
+    const message = `${n} records could not be written to ${this.filePath} (${this.lostCause}) and are lost; writing resumed after them`;
+    const error = TelemetryDataError.of(TelemetryDataErrorType.INCOMPLETE_TELEMETRY_DATA, message, { lost_record_count: n });
+    const line = recordToJsonLine(
+      {
+        type: 'telemetry_data_error',
+        error: { name: error.name, attributes: error.attributes },
+        count: this.lastLostCount,
+        pid: process.pid,
+      },
+      true,
+    );
+    const bytes = Buffer.from(line);
+    const e = this.writeRange(bytes, 0, bytes.length);
+    if (e !== undefined) {
+      this.resumeError = e;
+      return false;
+    }
+    this.unreportedLost = 0;
+    internalLogger.warning(`FileExporter: writing to ${this.filePath} resumed; ${message.slice(0, message.indexOf(';'))}`);
+    return true;
+  }
+
+  /**
+   * A write failed: the lines of `bytes[kept, to)` (or the single `line`) were not written. For lack of space
+   * they are counted and reported; any other error is thrown for the recorder to count.
+   */
+  private failed(e: unknown, bytes: Buffer | undefined, kept: number, to: number, line?: string): void {
+    const lost = bytes === undefined ? 1 : countLines(bytes, kept, to);
+    if (!isNoSpace(e)) {
+      const what = lost === 1 ? 'record' : `${lost} records`;
+      throw new ExportError(`Error writing ${what} to ${this.filePath}: ${messageOf(e)}`);
+    }
+    if (lost === 0) return;
+    if (this.unreportedLost === 0) {
+      internalLogger.error(
+        `FileExporter cannot write to ${this.filePath}: ${messageOf(e)}. Records are dropped and counted until writing succeeds again; the file keeps whole lines.`,
+      );
+    }
+    this.unreportedLost += lost;
+    this.lostTotal += lost;
+    this.lostCause = (e as NodeJS.ErrnoException).code ?? messageOf(e);
+    this.lastLostCount = lastCountIn(line ?? (bytes as Buffer).toString('utf8', Math.max(kept, to - 64), to));
   }
 }
