@@ -73,10 +73,11 @@ export class GatewayPusher {
    */
   async pushLatest(): Promise<boolean> {
     const wanted = this.source.version();
-    if (this.inFlight !== undefined) {
+    while (this.inFlight !== undefined) {
+      // A request that already carries the wanted values decides the outcome (no second try at shutdown).
+      const covers = this.inFlightVersion >= wanted;
       const ok = await this.inFlight;
-      if (ok && this.inFlightVersion >= wanted) return true;
-      if (this.inFlight !== undefined) return this.pushLatest();
+      if (covers) return ok;
     }
     if (wanted === 0 || this.pushedVersion >= wanted) return true;
     return this.pushOnce();

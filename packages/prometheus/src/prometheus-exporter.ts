@@ -41,7 +41,10 @@ export class PrometheusExporter extends BaseExporter {
   /** The handler of the metrics path, for mounting on the application's own HTTP server. */
   readonly requestHandler: (req: IncomingMessage, res: ServerResponse) => void;
   private labelsFilled = false;
-  private firstFailureReported = false;
+  /** Set once a push problem went into the records (the recorder keeps one telemetry-data error per exporter). */
+  private failureRecorded = false;
+  /** Set while the final push (or delete) of `close()` runs. */
+  private finalRequest = false;
   private closing: Promise<void> | undefined;
   private listening: Promise<AddressInfo | undefined> = Promise.resolve(undefined);
 
@@ -141,7 +144,8 @@ export class PrometheusExporter extends BaseExporter {
 
   /** Pushes the latest values (with `push`); resolves within `shutdownTimeoutMillis`, never rejects. */
   override async flush(): Promise<void> {
-    if (this.pusher === undefined) return;
+    // After close() the final push has been made; a later flush (e.g. at beforeExit) has nothing to add.
+    if (this.pusher === undefined || this.closing !== undefined) return;
     await bounded(this.pusher.pushLatest(), this.settings.shutdownTimeoutMillis, false);
   }
 
@@ -161,13 +165,13 @@ export class PrometheusExporter extends BaseExporter {
       const pusher = this.pusher;
       if (pusher !== undefined) {
         pusher.stop();
-        const final = this.settings.push?.deleteOnShutdown ? pusher.deleteGroup() : pusher.pushLatest();
-        const ok = await bounded(final, limit, false);
-        if (!ok) {
-          const what = this.settings.push?.deleteOnShutdown ? 'deleting the group' : 'the final push';
-          this.report(
-            `${what} to ${pusher.groupUrl ?? this.settings.push?.url.toString()} did not succeed within ${limit} ms; the Pushgateway holds older values or none`,
-            true,
+        this.finalRequest = true;
+        const deleting = this.settings.push?.deleteOnShutdown === true;
+        const ok = await bounded(deleting ? pusher.deleteGroup() : pusher.pushLatest(), limit, false);
+        if (!ok && !this.failureRecorded) {
+          // The bound ran out before the request itself failed.
+          this.pushProblem(
+            `the final ${deleting ? 'delete' : 'push'} to ${this.target()} did not finish within ${limit} ms (shutdownTimeoutMillis)`,
           );
         }
       }
@@ -185,14 +189,16 @@ export class PrometheusExporter extends BaseExporter {
     this.metrics.fillLabelsFromProvider();
   }
 
+  private target(): string {
+    return this.pusher?.groupUrl ?? this.settings.push?.url.toString() ?? '';
+  }
+
   private pushFailed(operation: 'push' | 'delete', detail: string, failures: number): void {
-    const target = this.pusher?.groupUrl ?? this.settings.push?.url.toString();
-    const message = `${operation} to ${target} failed (${detail}); ${failures} failed request(s) so far`;
-    if (!this.firstFailureReported) {
-      this.firstFailureReported = true;
-      this.report(`${message}. Further failures are counted in pushStats.`, true);
+    if (this.finalRequest) {
+      const lost = operation === 'push' ? 'the Pushgateway keeps older values or none' : 'the group stays in the Pushgateway';
+      this.pushProblem(`the final ${operation} to ${this.target()} failed (${detail}); ${lost}`);
     } else {
-      internalLogger.once('WARNING', `prometheus:push:${detail}`, `${NAME}: ${message}`);
+      this.pushProblem(`${operation} to ${this.target()} failed (${detail}); ${failures} failed request(s) so far`, `prometheus:${detail}`);
     }
     try {
       this.settings.onPushError?.({ operation, detail, failures });
@@ -202,12 +208,26 @@ export class PrometheusExporter extends BaseExporter {
   }
 
   /**
+   * The first push problem goes into the records; later ones are logged (interval failures once per kind of
+   * failure, so a gateway that stays down does not flood the log) and counted in `pushStats`.
+   */
+  private pushProblem(message: string, onceKey?: string): void {
+    if (!this.failureRecorded) {
+      this.failureRecorded = true;
+      this.report(`${message}. Later push failures are logged and counted in pushStats.`);
+    } else if (onceKey !== undefined) {
+      internalLogger.once('WARNING', onceKey, `${NAME}: ${message}`);
+    } else {
+      internalLogger.warning(`${NAME}: ${message}`);
+    }
+  }
+
+  /**
    * Logs a problem and records it as a telemetry-data error, so a FileExporter next to this one says the
    * Prometheus data is incomplete. Deferred to a microtask: it may arise inside an export call.
    */
-  private report(message: string, record = true): void {
+  private report(message: string): void {
     internalLogger.warning(`${NAME}: ${message}`);
-    if (!record) return;
     queueMicrotask(() => telemetryRuntime.sink?.reportTelemetryDataErrorUnguarded(`${NAME}: ${message}`));
   }
 }
