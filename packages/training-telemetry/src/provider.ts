@@ -125,7 +125,7 @@ export class TrainingTelemetryProvider {
     if (config.enableForCurrentRank) {
       exporters = [...this.exporters];
       for (const options of this.exportConfigs) {
-        exporters.push(...createExportersFromConfig(options, config.errorHandlingStrategy, problems));
+        exporters.push(...createExportersFromConfig(options, config.errorHandlingStrategy, problems, { oneLoggerConfig: config }));
       }
       if (exporters.length === 0) internalLogger.warning('No exporters were configured: telemetry is collected but not exported.');
     }

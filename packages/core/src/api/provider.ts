@@ -43,8 +43,15 @@ function isSink(value: unknown): value is TelemetryDataErrorSink {
  * Builds the exporters named by the configuration (direct entries > config file > package defaults).
  * Under the propagate strategy the first problem is thrown; under the quiet strategy a broken file or
  * entry is skipped (and its message collected in `problems`) while every valid exporter is still built.
+ * `context` reaches the factories; the providers pass `oneLoggerConfig` (the job's config, as the reference's
+ * manager hands it to the v1 exporter).
  */
-export function createExportersFromConfig(options: ExporterConfigOptions, strategy: ErrorHandlingStrategy, problems: string[]): Exporter[] {
+export function createExportersFromConfig(
+  options: ExporterConfigOptions,
+  strategy: ErrorHandlingStrategy,
+  problems: string[],
+  context: Readonly<Record<string, unknown>> = {},
+): Exporter[] {
   const propagate = strategy === ErrorHandlingStrategy.PROPAGATE_EXCEPTIONS;
   const note = (e: unknown): void => {
     if (propagate) throw e;
@@ -62,7 +69,7 @@ export function createExportersFromConfig(options: ExporterConfigOptions, strate
   const exporters: Exporter[] = [];
   for (const config of configs) {
     try {
-      exporters.push(...manager.createExporters([config]));
+      exporters.push(...manager.createExporters([config], context));
     } catch (e) {
       note(e);
     }
@@ -206,7 +213,9 @@ export class OneLoggerProvider {
   private buildRecorder(cfg: OneLoggerConfig, recorder: Recorder | ExporterConfigOptions | undefined, problems: string[]): Recorder {
     if (isRecorder(recorder)) return this.checkInitialized(recorder, cfg, problems);
     const options = recorder ?? {};
-    const exporters = cfg.enableForCurrentRank ? createExportersFromConfig(options, cfg.errorHandlingStrategy, problems) : [];
+    const exporters = cfg.enableForCurrentRank
+      ? createExportersFromConfig(options, cfg.errorHandlingStrategy, problems, { oneLoggerConfig: cfg })
+      : [];
     return this.checkInitialized(new DefaultRecorder({ ...options.recorderOptions, exporters }), cfg, problems);
   }
 
