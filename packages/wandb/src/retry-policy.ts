@@ -26,7 +26,8 @@ export function retryAfterMillis(header: string | null | undefined, nowMs: numbe
   const text = header.trim();
   if (text === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const date = Date.parse(text);
+  // An HTTP date has a weekday and a month name; anything else (`-1`, `soon`) is unreadable.
+  const date = /^[A-Za-z]{3}, /.test(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);
 }
