@@ -13,7 +13,7 @@ export type { TimedSpanOptions } from './api/timed-span.js';
 export { getRecorder, startTimedSpan, TimedSpanHandle, timedSpan } from './api/timed-span.js';
 export type { AttributePrimitive, AttributesInput, AttributeValue } from './core/attributes.js';
 export { Attribute, Attributes, validateAttribute } from './core/attributes.js';
-export { assertThat, ConfigError, describeValue, ExportError, messageOf, OneLoggerError } from './core/errors.js';
+export { assertThat, ConfigError, describeValue, ExportError, MAX_QUOTED_CHARS, messageOf, OneLoggerError } from './core/errors.js';
 export type { ErrorTextField, EventJson } from './core/event.js';
 export {
   describeException,
@@ -37,7 +37,12 @@ export { BaseExporter, ExporterState } from './exporter/exporter.js';
 export type { ExporterConfigErrorDetails, ExporterConfigInput, ExporterConfigOrigin } from './exporter/exporter-config.js';
 export { ExporterConfig, ExporterConfigError, ExporterConfigSource } from './exporter/exporter-config.js';
 export type { ExporterConfigManagerOptions, GenerateExportConfigOptions } from './exporter/exporter-config-manager.js';
-export { EXPORTER_CONFIG_FILE_NAMES, EXPORTER_CONFIG_PATH_ENV, ExporterConfigManager } from './exporter/exporter-config-manager.js';
+export {
+  EXPORTER_CONFIG_FILE_NAMES,
+  EXPORTER_CONFIG_PATH_ENV,
+  ExporterConfigManager,
+  MAX_EXPORTER_CONFIG_FILE_BYTES,
+} from './exporter/exporter-config-manager.js';
 export type { ConfigOption, ExporterFactory, ExporterFactoryContext, PackageExporterDefaults } from './exporter/exporter-registry.js';
 export {
   configOption,

@@ -470,7 +470,9 @@ describe('OneLoggerConfig: validation failures name field, value and rule', () =
       caught = e;
     }
     assert.ok(caught instanceof ConfigError);
-    assert.ok(caught.message.length < 400, `message is short: ${caught.message.length} chars`);
+    // The value is quoted up to MAX_QUOTED_CHARS (200), then cut with its length.
+    assert.ok(caught.message.endsWith(`(got "x${'y'.repeat(199)}…" (501 characters))`), caught.message);
+    assert.ok(caught.message.length < 600, `message is short: ${caught.message.length} chars`);
   });
 });
 

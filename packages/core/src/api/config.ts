@@ -1,5 +1,5 @@
 import { type AttributeValue, validateAttribute } from '../core/attributes.js';
-import { ConfigError, messageOf, OneLoggerError } from '../core/errors.js';
+import { ConfigError, messageOf, OneLoggerError, quoteText } from '../core/errors.js';
 import { DEFAULT_LOG_FORMAT, internalLogger, LogLevel } from '../internal/logger.js';
 import { ErrorHandlingStrategy } from '../internal/runtime.js';
 import type { ValueOrFn } from '../internal/utils.js';
@@ -80,7 +80,7 @@ function rejectUnknownKeys(prefix: string, input: Record<string, unknown>, allow
 function rankFromEnvironment(): string {
   const raw = process.env.RANK;
   if (raw === undefined) return '0';
-  return /^\s*\d+\s*$/.test(raw) ? String(Number(raw)) : `unknown (RANK=${JSON.stringify(raw)})`;
+  return /^\s*\d+\s*$/.test(raw) ? String(Number(raw)) : `unknown (RANK=${quoteText(raw)})`;
 }
 
 function validateLoggerConfig(input: unknown, disabledRankDefaults: boolean): LoggerConfig {

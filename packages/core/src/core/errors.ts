@@ -19,7 +19,8 @@ export class ConfigError extends OneLoggerError {
   readonly rule: string;
 
   constructor(field: string, value: unknown, rule: string) {
-    super(`${field}: ${rule} (got ${describeValue(value)})`);
+    // Field names may hold user keys and rules may quote user text: both are bounded like values.
+    super(`${boundText(field)}: ${boundText(rule, MAX_RULE_CHARS)} (got ${describeValue(value)})`);
     this.field = field;
     this.value = value;
     this.rule = rule;
@@ -31,17 +32,47 @@ export function assertThat(condition: boolean, message: string): asserts conditi
   if (!condition) throw new OneLoggerError(message);
 }
 
-/** A short, safe rendering of a value for error messages (never dumps huge objects). */
+/** Most characters of one value quoted in an error message; longer text is cut (see `boundText`). */
+export const MAX_QUOTED_CHARS = 200;
+/** Rules may quote a nested message (e.g. an attribute's own error), so they get more room. */
+const MAX_RULE_CHARS = 1000;
+
+/**
+ * `text` cut to `max` characters, marked with an ellipsis and the original length, e.g.
+ * `aaaa… (104,857,600 characters)`, so a 100 MB value never ends up in a message (or twice in a log).
+ */
+export function boundText(text: string, max: number = MAX_QUOTED_CHARS): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)}… (${text.length.toLocaleString('en-US')} characters)`;
+}
+
+// DEL and C1 (JSON escapes C0 itself).
+const DEL_AND_C1 = /[\u007f-\u009f]/g;
+
+/**
+ * A string as a JSON literal for a message, bounded like `boundText` (`"aaaa…" (104,857,600 characters)`).
+ * JSON escapes C0 control characters; DEL and C1 are escaped too, so a quoted value cannot drive a terminal.
+ */
+export function quoteText(text: string, max: number = MAX_QUOTED_CHARS): string {
+  const cut = text.length > max;
+  const json = JSON.stringify(cut ? `${text.slice(0, max)}…` : text).replace(
+    DEL_AND_C1,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return cut ? `${json} (${text.length.toLocaleString('en-US')} characters)` : json;
+}
+
+/** A short, safe rendering of a value for error messages (never dumps huge objects; strings via `quoteText`). */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  if (typeof value === 'string') return quoteText(value);
+  if (typeof value === 'function') return `function ${boundText(value.name || '(anonymous)')}`;
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (typeof value === 'bigint') return `${value}n`;
   if (Array.isArray(value)) return `array of length ${value.length}`;
   if (typeof value === 'object') {
     const ctor = (value as object).constructor?.name;
-    return ctor && ctor !== 'Object' ? `${ctor} instance` : 'object';
+    return ctor && ctor !== 'Object' ? `${boundText(String(ctor))} instance` : 'object';
   }
   return String(value);
 }

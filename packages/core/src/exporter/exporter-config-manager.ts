@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname, join, resolve } from 'node:path';
-import { describeValue, messageOf } from '../core/errors.js';
+import { boundText, describeValue, messageOf, quoteText } from '../core/errors.js';
 import { internalLogger } from '../internal/logger.js';
 import type { Exporter } from './exporter.js';
 import {
@@ -25,6 +25,12 @@ export const EXPORTER_CONFIG_FILE_NAMES = [
 ] as const;
 
 const SUPPORTED_SUFFIXES: ReadonlySet<string> = new Set(['.yaml', '.yml', '.json']);
+
+/**
+ * Exporter config files larger than this (1 MiB) are refused before anything is parsed; real ones are a few
+ * hundred bytes, and parsing a huge file would cost the job seconds and gigabytes.
+ */
+export const MAX_EXPORTER_CONFIG_FILE_BYTES = 1024 * 1024;
 const DOCUMENT_SHAPE =
   "expected a mapping with an 'exporters' list, e.g. {exporters: [{class_name: file, config: {file_path: out.jsonl}}]}";
 
@@ -167,23 +173,16 @@ export class ExporterConfigManager {
     };
     const suffix = extname(file).toLowerCase();
     if (!SUPPORTED_SUFFIXES.has(suffix)) {
-      fail(`unsupported file format ${suffix === '' ? '(no suffix)' : JSON.stringify(suffix)}; use .yaml, .yml or .json`);
+      fail(`unsupported file format ${suffix === '' ? '(no suffix)' : quoteText(suffix)}; use .yaml, .yml or .json`);
     }
-    let text = '';
-    try {
-      if (statSync(file).isDirectory()) fail('is a directory, not a file');
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      if (e instanceof ExporterConfigError) throw e;
-      fail(`cannot read the file: ${messageOf(e)}`, e);
-    }
+    let text = readConfigText(file, fail);
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.trim() === '') fail(`the file is empty; ${DOCUMENT_SHAPE}`);
     const doc = suffix === '.json' ? parseJson(text, fail) : parseYaml(text, fail);
     if (doc === null || doc === undefined) fail(`the file has no content; ${DOCUMENT_SHAPE}`);
     if (!isPlainObject(doc)) return fail(`${DOCUMENT_SHAPE} (got ${describeValue(doc)})`);
     for (const key of Object.keys(doc)) {
-      if (key !== 'exporters') fail(`unknown top-level key ${JSON.stringify(key)}; ${DOCUMENT_SHAPE}`);
+      if (key !== 'exporters') fail(`unknown top-level key ${quoteText(key)}; ${DOCUMENT_SHAPE}`);
     }
     if (!('exporters' in doc)) fail(`missing 'exporters'; ${DOCUMENT_SHAPE}`);
     const list = doc.exporters;
@@ -266,11 +265,40 @@ function requireExisting(file: string, how: string): string {
   return file;
 }
 
+/** The file's text, refused when over the size limit (checked on the open file, then enforced by a bounded read). */
+function readConfigText(file: string, fail: (problem: string, cause?: unknown) => never): string {
+  const limit = MAX_EXPORTER_CONFIG_FILE_BYTES;
+  const tooLarge = (size: string) =>
+    `the file is ${size} bytes, over the limit of ${limit.toLocaleString('en-US')} bytes (1 MiB) for exporter config files; it was not parsed`;
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) fail('is a directory, not a file');
+    if (stat.size > limit) fail(tooLarge(stat.size.toLocaleString('en-US')));
+    // At most limit + 1 bytes are read: a file that grows meanwhile, or a pipe or device without a size, stays bounded.
+    const buffer = Buffer.allocUnsafe(limit + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    if (length > limit) fail(tooLarge(`more than ${limit.toLocaleString('en-US')}`));
+    return buffer.toString('utf8', 0, length);
+  } catch (e) {
+    if (e instanceof ExporterConfigError) throw e;
+    return fail(`cannot read the file: ${messageOf(e)}`, e);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 function parseJson(text: string, fail: (problem: string, cause?: unknown) => never): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    return fail(`malformed JSON: ${messageOf(e)}`, e);
+    return fail(`malformed JSON: ${boundText(messageOf(e))}`, e);
   }
 }
 
@@ -280,15 +308,16 @@ function parseYaml(text: string, fail: (problem: string, cause?: unknown) => nev
   // Only data tags exist in this schema; any other tag (e.g. !!python/object) is refused rather than ignored.
   const doc = yaml.parseDocument(text, { version: '1.1', prettyErrors: true });
   const first = doc.errors[0];
-  if (first !== undefined) return fail(`malformed YAML: ${firstLine(first.message)}`, first);
+  if (first !== undefined) return fail(`malformed YAML: ${boundText(firstLine(first.message))}`, first);
   for (const w of doc.warnings) {
-    if (w.code === 'TAG_RESOLVE_FAILED') return fail(`unsupported YAML tag (only plain data is allowed): ${firstLine(w.message)}`, w);
-    internalLogger.warning(`YAML warning: ${firstLine(w.message)}`);
+    if (w.code === 'TAG_RESOLVE_FAILED')
+      return fail(`unsupported YAML tag (only plain data is allowed): ${boundText(firstLine(w.message))}`, w);
+    internalLogger.warning(`YAML warning: ${boundText(firstLine(w.message))}`);
   }
   try {
     return doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    return fail(`malformed YAML: ${messageOf(e)}`, e);
+    return fail(`malformed YAML: ${boundText(messageOf(e))}`, e);
   }
 }
 

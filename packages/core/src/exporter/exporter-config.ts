@@ -1,4 +1,4 @@
-import { describeValue, OneLoggerError } from '../core/errors.js';
+import { boundText, describeValue, OneLoggerError, quoteText } from '../core/errors.js';
 
 /**
  * One exporter entry, in the reference's file format (the same keys in YAML, JSON and direct config):
@@ -50,8 +50,10 @@ export class ExporterConfigError extends OneLoggerError {
   readonly className: string | undefined;
 
   constructor(problem: string, details: ExporterConfigErrorDetails = {}) {
-    super(`${describeLocation(details)}: ${problem}`, details.cause === undefined ? undefined : { cause: details.cause });
-    this.problem = problem;
+    // Values inside are bounded where they are quoted; this also bounds text a factory or parser wrote.
+    const bounded = boundText(problem, MAX_PROBLEM_CHARS);
+    super(`${describeLocation(details)}: ${bounded}`, details.cause === undefined ? undefined : { cause: details.cause });
+    this.problem = bounded;
     this.source = details.origin?.source;
     this.file = details.origin?.file;
     this.packageName = details.origin?.packageName;
@@ -60,15 +62,17 @@ export class ExporterConfigError extends OneLoggerError {
   }
 }
 
+const MAX_PROBLEM_CHARS = 2000;
+
 function describeLocation(details: ExporterConfigErrorDetails): string {
   const o = details.origin;
   let where: string;
   if (o?.file !== undefined) where = `Exporter config file ${o.file}`;
-  else if (o?.source === ExporterConfigSource.PACKAGE) where = `Exporter defaults of package ${JSON.stringify(o.packageName ?? '')}`;
+  else if (o?.source === ExporterConfigSource.PACKAGE) where = `Exporter defaults of package ${quoteText(o.packageName ?? '')}`;
   else if (o?.source === ExporterConfigSource.DIRECT) where = 'Direct exporter config';
   else where = 'Exporter config';
   if (o?.entryIndex !== undefined) where += o.file !== undefined ? `, exporters[${o.entryIndex}]` : `, entry ${o.entryIndex}`;
-  if (details.className !== undefined) where += ` (class_name ${JSON.stringify(details.className)})`;
+  if (details.className !== undefined) where += ` (class_name ${quoteText(details.className)})`;
   return where;
 }
 
@@ -109,7 +113,7 @@ export class ExporterConfig {
       throw new ExporterConfigError(problem, { origin, className: named });
     };
     for (const key of Object.keys(value)) {
-      if (!ENTRY_KEYS.has(key)) fail(`unknown key ${JSON.stringify(key)}; an entry has only class_name, config and enabled`);
+      if (!ENTRY_KEYS.has(key)) fail(`unknown key ${quoteText(key)}; an entry has only class_name, config and enabled`);
     }
     if (className === undefined) fail("missing 'class_name' (the name of a registered exporter, e.g. file)");
     if (typeof className !== 'string' || className.trim() === '') {
