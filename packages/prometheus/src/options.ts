@@ -143,8 +143,8 @@ function boolean(field: string, value: unknown, fallback: boolean): boolean {
   return value;
 }
 
-/** A label map: valid label names (not reserved, unless `allowReserved`), string values. */
-function labelMap(field: string, value: unknown, reserved: ReadonlySet<string>): Record<string, string> {
+/** A label map: valid label names that are not `reserved` (refused with `reservedRule`), string values. */
+function labelMap(field: string, value: unknown, reserved: ReadonlySet<string>, reservedRule: string): Record<string, string> {
   if (value === undefined) return {};
   if (!isObject(value)) throw new ConfigError(field, value, 'must be a mapping of label name to string value');
   const out: Record<string, string> = {};
@@ -152,8 +152,7 @@ function labelMap(field: string, value: unknown, reserved: ReadonlySet<string>):
     if (!LABEL_NAME.test(k) || k.startsWith('__')) {
       throw new ConfigError(`${field}.${k}`, k, 'must be a label name: [a-zA-Z_][a-zA-Z0-9_]*, not starting with __');
     }
-    if (reserved.has(k))
-      throw new ConfigError(`${field}.${k}`, k, `is set by the exporter; reserved names are ${[...reserved].join(', ')}`);
+    if (reserved.has(k)) throw new ConfigError(`${field}.${k}`, k, reservedRule);
     if (typeof v !== 'string') throw new ConfigError(`${field}.${k}`, v, 'must be a string');
     out[k] = v;
   }
@@ -199,7 +198,12 @@ function resolvePush(value: unknown): ResolvedPush | undefined {
   const field = `${FIELD}.push`;
   if (!isObject(value)) throw new ConfigError(field, value, 'must be an object like { url: "http://pushgateway:9091" }');
   checkKeys(field, value, PUSH_KNOWN);
-  const groupings = labelMap(`${field}.groupings`, value.groupings, new Set(['job', 'instance']));
+  const groupings = labelMap(
+    `${field}.groupings`,
+    value.groupings,
+    new Set(['job', 'instance']),
+    'is a grouping key of its own: set it with push.job or push.instance',
+  );
   return {
     url: gatewayUrl(`${field}.url`, value.url),
     job: value.job === undefined ? undefined : nonEmptyString(`${field}.job`, value.job),
@@ -250,7 +254,12 @@ export function resolveOptions(input: PrometheusExporterOptions = {}): ResolvedO
     host: options.host === undefined ? '0.0.0.0' : nonEmptyString(`${FIELD}.host`, options.host),
     path,
     push,
-    labels: labelMap(`${FIELD}.labels`, options.labels, RESERVED_LABELS),
+    labels: labelMap(
+      `${FIELD}.labels`,
+      options.labels,
+      RESERVED_LABELS,
+      `is set by the exporter or by Prometheus; reserved label names are ${[...RESERVED_LABELS].join(', ')}`,
+    ),
     checkpointBuckets: buckets(options.checkpointBuckets),
     maxModelMetrics: positiveInteger(`${FIELD}.maxModelMetrics`, options.maxModelMetrics, 100),
     shutdownTimeoutMillis: positiveInteger(`${FIELD}.shutdownTimeoutMillis`, options.shutdownTimeoutMillis, 10_000),

@@ -115,6 +115,7 @@ export class PrometheusExporter extends BaseExporter {
 
   exportStop(span: Span): void {
     this.checkReady();
+    this.fillLabels();
     try {
       const duration = span.attributesView.map.get(StandardSpanAttributeName.DURATION_MSEC);
       this.metrics.onSpanStop(span.name, typeof duration === 'number' ? duration : undefined);
@@ -125,6 +126,7 @@ export class PrometheusExporter extends BaseExporter {
 
   exportEvent(event: Event, _span: Span): void {
     this.checkReady();
+    this.fillLabels();
     try {
       this.metrics.onEvent(event.name, event.attributes.map);
     } catch (e) {
@@ -134,11 +136,13 @@ export class PrometheusExporter extends BaseExporter {
 
   exportError(_event: ErrorEvent, _span: Span): void {
     this.checkReady();
+    this.fillLabels();
     this.metrics.onApplicationError();
   }
 
   exportTelemetryDataError(_error: TelemetryDataError): void {
     this.checkReady();
+    this.fillLabels();
     this.metrics.onTelemetryDataError();
   }
 
@@ -183,6 +187,7 @@ export class PrometheusExporter extends BaseExporter {
     }
   }
 
+  /** On the first export the provider holds the job's configuration (it does not yet at initialize()). */
   private fillLabels(): void {
     if (this.labelsFilled) return;
     this.labelsFilled = true;
