@@ -32,7 +32,8 @@ export interface PreparedBatch {
   readonly rows: number;
   readonly lines: string[];
   readonly summary: Record<string, unknown>;
-  readonly nextStep: number;
+  readonly lastStep: number;
+  readonly modelSeen: boolean;
   /** Model-metric rows whose `global_step` was behind the run's step (logged at the run's step instead). */
   readonly behind: number;
 }
@@ -46,11 +47,16 @@ export class WandbRun {
   entity: string | undefined;
   storageId: string | undefined;
   private historyOffset = 0;
-  private nextStep = 0;
+  /** `_step` of the last line (-1: none yet). Steps never decrease. */
+  private lastStep = -1;
+  /** A model-metric row was logged: from then on other rows stay at the current training step. */
+  private modelSeen = false;
   private runtimeOffsetSec = 0;
   private summary: Record<string, unknown> = {};
   private startedWallMs = 0;
   private sentConfig: string | undefined;
+  /** Config of the run before a resume; this job's keys are merged over it. */
+  private resumedConfig: Record<string, unknown> = {};
   started = false;
   resumed = false;
   /** The server asked the run to stop (`"stopped": true`, a stop from the W&B UI). */
@@ -68,8 +74,9 @@ export class WandbRun {
     return this.historyOffset;
   }
 
+  /** `_step` of the last line the server confirmed (-1 before the first). */
   get step(): number {
-    return this.nextStep;
+    return this.lastStep;
   }
 
   /**
@@ -119,7 +126,7 @@ export class WandbRun {
 
   /** Sends the config again when it changed since the run was created (e.g. a training config attached later). */
   async updateConfig(config: Readonly<Record<string, unknown>>, send: Send): Promise<TransportResult | undefined> {
-    const configText = encodeRunConfig(config);
+    const configText = encodeRunConfig({ ...this.resumedConfig, ...config });
     if (!this.started || configText === this.sentConfig) return undefined;
     const result = await send((signal) =>
       this.transport.graphql(
@@ -139,28 +146,35 @@ export class WandbRun {
     return result;
   }
 
-  /** Assigns steps and times to `rows`, and builds the summary they lead to; nothing changes until `commit`. */
+  /**
+   * Assigns steps and times to `rows`, and builds the summary they lead to; nothing changes until the batch is
+   * confirmed. Steps: a model-metric row takes its `global_step` (W&B then draws the loss against the training
+   * step); any other row takes the next step until the first model-metric row (the reference's one step per
+   * row), and the current training step after it (several lines may share a step; steps never decrease).
+   */
   prepare(rows: readonly PendingRow[]): PreparedBatch {
     const summary = { ...this.summary };
     const lines: string[] = [];
-    let step = this.nextStep;
+    let last = this.lastStep;
+    let modelSeen = this.modelSeen;
     let behind = 0;
     let lastRuntime = 0;
     for (const row of rows) {
-      let rowStep = step;
+      let rowStep: number;
       if (row.step !== undefined) {
-        // W&B steps only increase; a model-metric step already passed is logged at the run's current step.
-        if (row.step >= step) rowStep = row.step;
-        else behind++;
-      }
-      step = rowStep + 1;
+        // A step already passed is logged at the current step (W&B steps never go back).
+        if (row.step < last) behind++;
+        rowStep = Math.max(row.step, last);
+        modelSeen = true;
+      } else rowStep = modelSeen ? Math.max(last, 0) : last + 1;
+      last = rowStep;
       lastRuntime = this.runtimeOffsetSec + Math.max(0, row.wallMs - this.startedWallMs) / 1000;
       const line: Record<string, unknown> = { ...row.data, _step: rowStep, _runtime: lastRuntime, _timestamp: row.wallMs / 1000 };
       lines.push(extendedJson(line));
       Object.assign(summary, line);
     }
     summary._wandb = { runtime: Math.floor(lastRuntime) };
-    return { rows: rows.length, lines, summary, nextStep: step, behind };
+    return { rows: rows.length, lines, summary, lastStep: last, modelSeen, behind };
   }
 
   /** One file_stream request with the batch's history lines and the full summary. */
@@ -174,7 +188,8 @@ export class WandbRun {
     const result = await this.stream(body, send);
     if (result.kind === 'success') {
       this.historyOffset += batch.lines.length;
-      this.nextStep = batch.nextStep;
+      this.lastStep = batch.lastStep;
+      this.modelSeen = batch.modelSeen;
       this.summary = batch.summary;
     }
     return result;
@@ -220,7 +235,7 @@ export class WandbRun {
     if (typeof lines === 'number' && Number.isSafeInteger(lines)) this.historyOffset = lines;
     const summary = parseObject(bucket.summaryMetrics);
     const lastStep = typeof summary._step === 'number' ? summary._step : lastStepOfTail(bucket.historyTail);
-    if (lastStep !== undefined) this.nextStep = lastStep + 1;
+    if (lastStep !== undefined) this.lastStep = lastStep;
     const wandb = summary._wandb as { runtime?: unknown } | undefined;
     this.runtimeOffsetSec = Math.max(numberOr(wandb?.runtime), numberOr(summary._runtime));
     this.summary = summary;
@@ -229,6 +244,7 @@ export class WandbRun {
     for (const [k, v] of Object.entries(parseObject(bucket.config))) {
       if (k !== '_wandb') old[k] = v !== null && typeof v === 'object' && 'value' in v ? (v as { value: unknown }).value : v;
     }
+    this.resumedConfig = old;
     return { ...old, ...config };
   }
 }
