@@ -3,7 +3,6 @@ import {
   BaseExporter,
   type ErrorEvent,
   Event,
-  type Event as EventType,
   type OneLoggerConfig,
   type Span,
   type TelemetryDataError,
@@ -57,7 +56,7 @@ export abstract class V1CompatibleWandbExporter extends BaseExporter {
     this.#log(this.contract.rowForStop(span), span);
   }
 
-  exportEvent(event: EventType, span: Span): void {
+  exportEvent(event: Event, span: Span): void {
     this.checkReady();
     this.#log(this.contract.rowForEvent(event, span), span);
   }
