@@ -73,7 +73,8 @@ describe('help, version and usage errors', () => {
       [['summarize', '--bogus', 'x'], /Unknown option '--bogus'/],
       [['validate'], /validate needs at least one file/],
       [['validate', '--max-findings', 'abc', 'x'], /--max-findings needs a positive integer/],
-      [['report', 'x.jsonl'], /report needs an output file: -o <out.html>/],
+      [['report', 'x.jsonl', '-o', ''], /-o needs a file name/],
+      [['report'], /report needs at least one file/],
       [['help', 'nope'], /unknown command "nope"/],
     ];
     for (const [args, message] of cases) {
@@ -143,7 +144,7 @@ describe('summarize', () => {
     assert.equal(r.status, 0);
     const doc = JSON.parse(r.stdout);
     assert.deepEqual(Object.keys(doc), ['schemaVersion', 'generator', 'files', 'sessions']);
-    assert.equal(doc.schemaVersion, '1.0.0');
+    assert.equal(doc.schemaVersion, '1.1.0');
     assert.equal(doc.generator.name, 'one-logger');
     assert.equal(doc.files.length, 2);
     assert.equal(doc.sessions.length, 2);
@@ -156,6 +157,7 @@ describe('summarize', () => {
       'training',
       'validation',
       'testing',
+      'modelMetrics',
       'checkpoints',
       'timeBreakdown',
       'errors',
@@ -163,8 +165,11 @@ describe('summarize', () => {
       'findings',
       'records',
     ]);
-    assert.equal(f.application.name, null);
+    assert.equal(f.application.name, 'cli_test_app');
+    assert.equal(f.application.backend, null);
     assert.equal(f.training.iterationsOverall, 22);
+    assert.deepEqual(f.modelMetrics, { training: [], validation: [] });
+    assert.equal(doc.files[1].application.name, null, 'the Python library does not record the application name');
     assert.deepEqual(Object.keys(f.training.throughputPerGpuTflops), ['latest', 'min', 'max']);
     const py = doc.files[1];
     assert.equal(py.phases.modelInitMs, null, 'unknown values are null, never missing');

@@ -15,13 +15,13 @@ Usage:
 
 Commands:
   summarize <files...>          terminal summary of each file and of each session (--json for a document)
-  report <files...> -o <html>   self-contained HTML report with timelines and charts
+  report <files...> [-o <html>] self-contained HTML report with timelines and charts
   validate <files...>           check every record against the schema and the semantic rules
   replay <files...> --otlp <url>  send the records to an OpenTelemetry collector (OTLP/HTTP)
 
 Options:
   -h, --help       help (also: one-logger <command> --help)
-  -v, --version    version
+  -v, --version    version (also: one-logger <command> --version)
 
 Files may be gzip-compressed; "-" reads standard input.
 
@@ -59,12 +59,13 @@ A torn last line (a writer killed mid-write) and NaN/Infinity tokens (Python) ar
 ${EXIT_CODES}
 `;
 
-export const REPORT_HELP = `Usage: one-logger report [options] <files...> -o <out.html>
+export const REPORT_HELP = `Usage: one-logger report [options] <files...> [-o <out.html>]
 
 Writes one self-contained HTML file: the session and file summaries, span timelines and training charts.
 
 Options:
-  -o, --output <file>  the HTML file to write (required)
+  -o, --output <file>  the HTML file to write (default: report.html next to the first input file,
+                       or in the working directory for standard input); its path is printed
   --no-progress        never show the progress line (it is only shown on a terminal anyway)
   -h, --help           this help
 

@@ -8,6 +8,7 @@ import { summarizeCommand } from './commands/summarize.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT, MAIN_HELP, REPLAY_HELP, REPORT_HELP, SUMMARIZE_HELP, VALIDATE_HELP } from './help.js';
 import { type CliIo, diagnostic } from './io.js';
+import { suggestName } from './suggest.js';
 
 const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => Promise<number>; help: string }> = {
   summarize: { run: summarizeCommand, help: SUMMARIZE_HELP },
@@ -15,6 +16,11 @@ const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => Promise<num
   report: { run: reportCommand, help: REPORT_HELP },
   replay: { run: replayCommand, help: REPLAY_HELP },
 };
+
+function unknownCommand(name: string): string {
+  const suggestion = suggestName(name, Object.keys(COMMANDS));
+  return `unknown command "${name}"${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`}`;
+}
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [first, ...rest] = argv;
@@ -33,13 +39,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     if (first === 'help') {
       const topic = rest[0] === undefined ? undefined : COMMANDS[rest[0]];
-      if (rest[0] !== undefined && topic === undefined) throw new UsageError(`unknown command "${rest[0]}"`);
+      if (rest[0] !== undefined && topic === undefined) throw new UsageError(unknownCommand(rest[0]));
       io.stdout.write(topic?.help ?? MAIN_HELP);
       return EXIT.OK;
     }
     const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
     if (command === undefined) {
-      throw new UsageError(first.startsWith('-') ? `unknown option "${first}" (a command comes first)` : `unknown command "${first}"`);
+      throw new UsageError(first.startsWith('-') ? `unknown option "${first}" (a command comes first)` : unknownCommand(first));
+    }
+    // `--version` works after any command too (before a `--` that ends the options).
+    const optionsEnd = rest.indexOf('--');
+    if ((optionsEnd < 0 ? rest : rest.slice(0, optionsEnd)).includes('--version')) {
+      io.stdout.write(`${cliVersion()}\n`);
+      return EXIT.OK;
     }
     return await command.run(rest, io);
   } catch (e) {

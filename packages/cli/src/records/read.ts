@@ -175,9 +175,11 @@ class LineReader {
   push(chunk: Buffer): ReadItem[] {
     this.items = [];
     if (this.stopped) return this.items;
-    const text = this.decoder.write(chunk);
+    let text = this.decoder.write(chunk);
     if (!this.sawBytes && text.length > 0) {
       this.sawBytes = true;
+      // A UTF-8 byte-order mark (some editors and Windows tools write one) is not part of the first line.
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       // NUL bytes never occur in JSONL text: one message for the whole file instead of one per "line".
       if (text.slice(0, 8192).includes('\u0000')) {
         this.items.push(fileFinding(this.file, 'error', 'is binary data, not JSONL text'));

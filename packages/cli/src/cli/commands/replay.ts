@@ -51,6 +51,12 @@ export async function replayCommand(args: string[], io: CliIo): Promise<number> 
       }
     }
   }
+  // Why spans were dropped, e.g. "export failed: connect ECONNREFUSED 127.0.0.1:4318": the first few distinct reasons.
+  const dropReasons = new Set<string>();
+  const onDrop = (report: { reason: string; detail?: string }): void => {
+    if (dropReasons.size < 3)
+      dropReasons.add(`${report.reason.replace(/_/g, ' ')}${report.detail === undefined ? '' : `: ${report.detail}`}`);
+  };
   let result: Awaited<ReturnType<typeof replayRecords>>;
   try {
     result = await replayRecords(records(), {
@@ -61,6 +67,7 @@ export async function replayCommand(args: string[], io: CliIo): Promise<number> 
       ...(typeof serviceName === 'string' ? { serviceName } : {}),
       ...(timeoutMillis === undefined ? {} : { timeoutMillis, shutdownTimeoutMillis: timeoutMillis }),
       ...(flag(values, 'no-event-spans') ? { eventSpans: false } : {}),
+      onDrop,
     });
   } catch (e) {
     // Option errors (a bad URL, say) name the field and the rule; they never contain header values.
@@ -73,6 +80,7 @@ export async function replayCommand(args: string[], io: CliIo): Promise<number> 
       `  skipped ${plural(result.skipped, 'record')}, ${plural(result.orphans, 'orphan span')} sent as roots, ` +
       `${plural(result.incomplete, 'span')} without a stop flagged incomplete\n`,
   );
+  for (const reason of dropReasons) diagnostic(io, `one-logger: spans dropped: ${printable(reason)}`);
   return result.dropped > 0 || unreadable > 0 ? EXIT.PROBLEMS : EXIT.OK;
 }
 

@@ -1,5 +1,6 @@
 // `one-logger report <files...> -o out.html`: summaries + span forests + metric series → renderReport → file.
 import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { printable } from '../../model/printable.js';
 import { errorText } from '../../records/open-input.js';
 import { summarize } from '../../summary/summarize.js';
@@ -9,6 +10,11 @@ import { EXIT, REPORT_HELP } from '../help.js';
 import { type CliIo, diagnostic } from '../io.js';
 import { ProgressLine } from '../progress.js';
 import { formatFinding } from '../render-summary.js';
+
+/** Without `-o`: report.html next to the first input (in the working directory for standard input). */
+export function defaultReportPath(firstInput: string): string {
+  return firstInput === '-' ? 'report.html' : join(dirname(firstInput), 'report.html');
+}
 
 export async function reportCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
@@ -20,9 +26,9 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
     io.stdout.write(REPORT_HELP);
     return EXIT.OK;
   }
-  const output = values.output;
-  if (typeof output !== 'string' || output === '') throw new UsageError('report needs an output file: -o <out.html>');
   if (positionals.length === 0) throw new UsageError('report needs at least one file');
+  if (values.output === '') throw new UsageError('-o needs a file name');
+  const output = typeof values.output === 'string' ? values.output : defaultReportPath(positionals[0] as string);
   const progress = new ProgressLine(io.stderr, !flag(values, 'no-progress') && io.stderr.isTTY === true);
   const result = await summarize(positionals, { spans: true, metrics: true, onProgress: (p) => progress.update(p) });
   progress.done();
