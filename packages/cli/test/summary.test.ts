@@ -69,7 +69,7 @@ describe('summary of a full job written by the real library', () => {
     assert.equal(s.schemaVersion, SUMMARY_SCHEMA_VERSION);
     assert.deepEqual(s.files, [paths.full]);
     assert.deepEqual(s.application, {
-      name: undefined, // the records do not carry the application name (see README)
+      name: 'cli_test_app', // one_logger_initialization carries it (additive key)
       sessionTag: 'full_session',
       perfTag: 'cli_perf',
       ranks: [0],
@@ -78,6 +78,7 @@ describe('summary of a full job written by the real library', () => {
       endMs: T0 + 30_000,
       durationMs: 30_000,
       endedCleanly: true,
+      backend: undefined,
     });
     assert.ok(s.records > 20);
     assert.deepEqual(s.findings, []);
@@ -169,6 +170,7 @@ describe('summary of the Python-layout fixture (spec/training.md §9.2, with NaN
       endMs: T0 + 12_900,
       durationMs: 12_900,
       endedCleanly: true,
+      backend: undefined,
     });
     assert.deepEqual(s.phases, {
       distributedInitMs: undefined,
@@ -189,6 +191,9 @@ describe('summary of the Python-layout fixture (spec/training.md §9.2, with NaN
       minIterationTimeSec: 1,
       maxIterationTimeSec: 2,
       throughputPerGpuTflops: { latest: 2.6666666666666666e-9, min: 2.6666666666666666e-9, max: 4e-9 },
+      // 8 samples per iteration (24 / 3) at 1.5 s per iteration.
+      samplesPerSec: 8 / 1.5,
+      iterationsPerSec: 1 / 1.5,
       timeToFirstIterationMs: 2250,
       loops: 1,
     });

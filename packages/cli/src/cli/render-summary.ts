@@ -1,6 +1,7 @@
 // The terminal form of a JobSummary: titled sections of aligned `label  value` rows.
 import { printable } from '../model/printable.js';
 import type { Finding, JobSummary } from '../model/types.js';
+import { throughputLabel } from '../summary/model-metrics.js';
 import {
   formatCount,
   formatDuration,
@@ -12,6 +13,7 @@ import {
   NONE,
   plural,
 } from './format.js';
+import { formatRate, modelMetricSections } from './render-model-metrics.js';
 
 const LABEL_WIDTH = 26;
 const BAR_WIDTH = 40;
@@ -40,6 +42,7 @@ export function renderSummary(title: string, s: JobSummary, options: RenderOptio
   row('session tag', a.sessionTag ?? NONE);
   row('perf tag', Array.isArray(a.perfTag) ? a.perfTag.join(', ') : (a.perfTag ?? NONE));
   row('ranks', `${formatRanks(a.ranks)}${a.worldSize === undefined ? '' : ` (world size ${a.worldSize})`}`);
+  if (a.backend !== undefined) row('backend', a.backend);
   row('start', formatTime(a.startMs));
   row('end', formatTime(a.endMs));
   row('duration', formatDuration(a.durationMs));
@@ -67,8 +70,18 @@ export function renderSummary(title: string, s: JobSummary, options: RenderOptio
       `avg ${formatSeconds(t.avgIterationTimeSec)}, min ${formatSeconds(t.minIterationTimeSec)}, max ${formatSeconds(t.maxIterationTimeSec)}`,
     );
     const tp = t.throughputPerGpuTflops;
-    row('TFLOP/s per GPU', `latest ${formatTflops(tp.latest)}, min ${formatTflops(tp.min)}, max ${formatTflops(tp.max)}`);
+    // Without flopsPerSample there is no TFLOP/s figure: the row is left out rather than shown empty.
+    if (tp.latest !== undefined) {
+      row(throughputLabel(a.backend), `latest ${formatTflops(tp.latest)}, min ${formatTflops(tp.min)}, max ${formatTflops(tp.max)}`);
+    }
+    row('samples/s', t.samplesPerSec === undefined ? NONE : `${formatRate(t.samplesPerSec)} (all ranks, over iteration time)`);
+    row('iterations/s', formatRate(t.iterationsPerSec));
     row('first iteration done', t.timeToFirstIterationMs === undefined ? NONE : `${formatDuration(t.timeToFirstIterationMs)} after start`);
+  }
+
+  for (const m of modelMetricSections(s.modelMetrics)) {
+    section(m.title);
+    for (const [label, value] of m.rows) row(label, value);
   }
 
   section('Validation and testing');

@@ -23,6 +23,8 @@ export const EVENT = {
   TESTING_METRICS_UPDATE: 'testing_metrics_update',
   SAVE_CHECKPOINT_SUCCESS: 'save_checkpoint_success',
   SYNC_CHECKPOINT_METRICS_UPDATE: 'sync_checkpoint_metrics_update',
+  /** The model's own metrics (logMetrics): additive, never written by the Python library. */
+  MODEL_METRICS: 'model_metrics',
 } as const;
 
 /** Spans counted as initialisation in the time breakdown. */

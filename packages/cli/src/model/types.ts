@@ -1,7 +1,7 @@
 // The typed model shared by the CLI's commands and the HTML report. Everything here is plain JSON data;
 // `JobSummary` is also the documented `one-logger summarize --json` document (SUMMARY_SCHEMA_VERSION).
 
-export const SUMMARY_SCHEMA_VERSION = '1.0.0';
+export const SUMMARY_SCHEMA_VERSION = '1.1.0';
 
 /** One problem found while reading or checking input: `file:line: message`. */
 export interface Finding {
@@ -42,6 +42,36 @@ export interface TrainingMetricPoint {
   trainSamples: number | undefined;
 }
 
+/** One model metric over a job (from `model_metrics` events): its last value, min and max, with their steps. */
+export interface ModelMetricStats {
+  name: string;
+  /** Values logged. */
+  count: number;
+  last: number;
+  lastStep: number | undefined;
+  /** Time of the last value (epoch ms), to pick the latest across files. */
+  lastTimeMs: number | undefined;
+  min: number;
+  minStep: number | undefined;
+  max: number;
+  maxStep: number | undefined;
+}
+
+/** One point of a model metric, for charts. */
+export interface ModelMetricPoint {
+  step: number;
+  value: number;
+  timeMs: number | undefined;
+}
+
+/** The series of one model metric in one file (downsampled; first and last points kept). */
+export interface ModelMetricSeriesData {
+  name: string;
+  /** A validation metric (`val_` / `validation_` prefix, or logged during a validation loop). */
+  validation: boolean;
+  points: ModelMetricPoint[];
+}
+
 export interface PhaseDurations {
   distributedInitMs: number | undefined;
   modelInitMs: number | undefined;
@@ -66,6 +96,8 @@ export interface JobSummary {
     durationMs: number | undefined;
     /** The application span has a stop record. */
     endedCleanly: boolean;
+    /** Compute backend from a `backend` custom-metadata entry (e.g. `cpu`, `webgl`, `cuda`). */
+    backend: string | undefined;
   };
   phases: PhaseDurations;
   training: {
@@ -79,11 +111,17 @@ export interface JobSummary {
     minIterationTimeSec: number | undefined;
     maxIterationTimeSec: number | undefined;
     throughputPerGpuTflops: { latest: number | undefined; min: number | undefined; max: number | undefined };
+    /** Global samples per second of training-iteration time (all ranks). */
+    samplesPerSec: number | undefined;
+    /** Global steps per second of training-iteration time. */
+    iterationsPerSec: number | undefined;
     /** From the application start to the end of the first iteration. */
     timeToFirstIterationMs: number | undefined;
     loops: number;
   };
   validation: { loops: number; iterations: number | undefined; timeMs: number };
+  /** The model's own metrics (`model_metrics` events), training and validation, each in first-logged order. */
+  modelMetrics: { training: ModelMetricStats[]; validation: ModelMetricStats[] };
   testing: { loops: number; timeMs: number };
   checkpoints: {
     saves: number;

@@ -2,6 +2,7 @@
 // Segments whose application times overlap are ranks of one run (concurrent: slowest/largest rank wins);
 // runs one after another are resumed jobs (sequential: amounts add up, "latest" values come from the last run).
 import { type Finding, type JobSummary, SUMMARY_SCHEMA_VERSION } from '../model/types.js';
+import { mergeModelMetrics, trainingRates } from './model-metrics.js';
 import { iterationsSinceCheckpoint, MAX_LISTED_ERRORS, maxDefined, minDefined, type SegmentSummary, shares } from './segment.js';
 
 /** A JobSummary for inputs that yielded no records (missing, empty, foreign…). */
@@ -19,6 +20,7 @@ export function emptySummary(files: string[], findings: Finding[] = []): JobSumm
       endMs: undefined,
       durationMs: undefined,
       endedCleanly: false,
+      backend: undefined,
     },
     phases: {
       distributedInitMs: undefined,
@@ -37,10 +39,13 @@ export function emptySummary(files: string[], findings: Finding[] = []): JobSumm
       minIterationTimeSec: undefined,
       maxIterationTimeSec: undefined,
       throughputPerGpuTflops: { latest: undefined, min: undefined, max: undefined },
+      samplesPerSec: undefined,
+      iterationsPerSec: undefined,
       timeToFirstIterationMs: undefined,
       loops: 0,
     },
     validation: { loops: 0, iterations: undefined, timeMs: 0 },
+    modelMetrics: { training: [], validation: [] },
     testing: { loops: 0, timeMs: 0 },
     checkpoints: {
       saves: 0,
@@ -81,6 +86,7 @@ export function combineSegments(segments: SegmentSummary[], files: string[], fin
     s.checkpoints.successes === 0 ? all.extra.trainIterationsStart : undefined,
   );
   s.timeBreakdown = all.extra.breakdownBaseMs > 0 ? shares(all.extra.categoriesMs, all.extra.breakdownBaseMs) : undefined;
+  Object.assign(s.training, trainingRates(s.training));
   const dropped = all.extra.errorsDropped;
   s.files = [...files];
   s.findings = [...findings];
@@ -189,6 +195,7 @@ function mergeConcurrent(a: SegmentSummary, b: SegmentSummary): SegmentSummary {
       endMs,
       durationMs: span(startMs, endMs, maxDefined(x.application.durationMs, y.application.durationMs)),
       endedCleanly: x.application.endedCleanly && y.application.endedCleanly,
+      backend: x.application.backend ?? y.application.backend,
     },
     phases: {
       distributedInitMs: maxDefined(x.phases.distributedInitMs, y.phases.distributedInitMs),
@@ -211,6 +218,9 @@ function mergeConcurrent(a: SegmentSummary, b: SegmentSummary): SegmentSummary {
         min: minDefined(x.training.throughputPerGpuTflops.min, y.training.throughputPerGpuTflops.min),
         max: maxDefined(x.training.throughputPerGpuTflops.max, y.training.throughputPerGpuTflops.max),
       },
+      // Derived again from the merged figures (combineSegments).
+      samplesPerSec: undefined,
+      iterationsPerSec: undefined,
       timeToFirstIterationMs: maxDefined(x.training.timeToFirstIterationMs, y.training.timeToFirstIterationMs),
       loops: Math.max(x.training.loops, y.training.loops),
     },
@@ -220,6 +230,7 @@ function mergeConcurrent(a: SegmentSummary, b: SegmentSummary): SegmentSummary {
       timeMs: Math.max(x.validation.timeMs, y.validation.timeMs),
     },
     testing: { loops: Math.max(x.testing.loops, y.testing.loops), timeMs: Math.max(x.testing.timeMs, y.testing.timeMs) },
+    modelMetrics: mergeModelMetrics(x.modelMetrics, y.modelMetrics),
     checkpoints: {
       saves: Math.max(x.checkpoints.saves, y.checkpoints.saves),
       syncSaves: Math.max(x.checkpoints.syncSaves, y.checkpoints.syncSaves),
@@ -276,6 +287,7 @@ function mergeSequential(a: SegmentSummary, b: SegmentSummary): SegmentSummary {
       endMs,
       durationMs: span(startMs, endMs, sumDefined(x.application.durationMs, y.application.durationMs)),
       endedCleanly: y.application.endedCleanly,
+      backend: y.application.backend ?? x.application.backend,
     },
     phases: {
       distributedInitMs: sumDefined(x.phases.distributedInitMs, y.phases.distributedInitMs),
@@ -298,6 +310,8 @@ function mergeSequential(a: SegmentSummary, b: SegmentSummary): SegmentSummary {
         min: minDefined(x.training.throughputPerGpuTflops.min, y.training.throughputPerGpuTflops.min),
         max: maxDefined(x.training.throughputPerGpuTflops.max, y.training.throughputPerGpuTflops.max),
       },
+      samplesPerSec: undefined,
+      iterationsPerSec: undefined,
       timeToFirstIterationMs: x.training.timeToFirstIterationMs ?? y.training.timeToFirstIterationMs,
       loops: x.training.loops + y.training.loops,
     },
@@ -307,6 +321,7 @@ function mergeSequential(a: SegmentSummary, b: SegmentSummary): SegmentSummary {
       timeMs: x.validation.timeMs + y.validation.timeMs,
     },
     testing: { loops: x.testing.loops + y.testing.loops, timeMs: x.testing.timeMs + y.testing.timeMs },
+    modelMetrics: mergeModelMetrics(x.modelMetrics, y.modelMetrics),
     checkpoints: {
       saves: x.checkpoints.saves + y.checkpoints.saves,
       syncSaves: x.checkpoints.syncSaves + y.checkpoints.syncSaves,

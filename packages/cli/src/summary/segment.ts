@@ -6,6 +6,7 @@ import { type JobSummary, SUMMARY_SCHEMA_VERSION } from '../model/types.js';
 import type { LightEventItem, LightSpanItem } from '../records/light-record.js';
 import { parseJsonLine } from '../records/parse-line.js';
 import { type Attrs, asAttrs, eventTimeMs, num, payloadOf, type RawRecord, str } from '../records/raw-record.js';
+import { backendOf, MAX_MODEL_METRICS, ModelMetricsAccumulator, trainingRates } from './model-metrics.js';
 
 /** Errors kept per summary; the rest are counted in a finding. */
 export const MAX_LISTED_ERRORS = 1_000;
@@ -42,6 +43,12 @@ export class SegmentAccumulator {
   /** An application span was started (a second one in the same pid begins a new segment). */
   sawApplicationStart = false;
   private appName: string | undefined;
+  /** A one_logger_initialization event was seen (a training-telemetry job). */
+  private sawInitialization = false;
+  /** Name of the first span of the segment: its root, which names a core-only job. */
+  private firstSpanName: string | undefined;
+  private backend: string | undefined;
+  private readonly modelMetrics = new ModelMetricsAccumulator();
   private sessionTag: string | undefined;
   private perfTag: string | string[] | undefined;
   private rank: number | undefined;
@@ -128,6 +135,7 @@ export class SegmentAccumulator {
       return;
     }
     this.spansStarted++;
+    this.firstSpanName ??= l.name;
     if (l.type === 'start') this.open.set(l.id, l.name);
   }
 
@@ -166,6 +174,7 @@ export class SegmentAccumulator {
     const name = str(r.name);
     const id = str(r.id);
     this.spansStarted++;
+    this.firstSpanName ??= name;
     if (r.type === 'start' && id !== undefined && name !== undefined) this.open.set(id, name);
     switch (name) {
       case SPAN.APPLICATION:
@@ -239,6 +248,8 @@ export class SegmentAccumulator {
         this.rank = num(a.rank) ?? this.rank;
         this.worldSize = num(a.world_size) ?? this.worldSize;
         this.appName = str(a.application_name) ?? str(a.app_name) ?? this.appName;
+        this.backend = backendOf(a.custom_metadata) ?? this.backend;
+        this.sawInitialization = true;
         return;
       case EVENT.UPDATE_TRAINING_TELEMETRY_CONFIG: {
         const tag = a.perf_tag;
@@ -246,6 +257,12 @@ export class SegmentAccumulator {
         this.globalBatchSize = num(a.global_batch_size) ?? this.globalBatchSize;
         this.seqLength = num(a.seq_length) ?? this.seqLength;
         this.appName = str(a.application_name) ?? str(a.app_name) ?? this.appName;
+        this.backend = backendOf(a.custom_metadata) ?? this.backend;
+        return;
+      }
+      case EVENT.MODEL_METRICS: {
+        const spanId = str(r.span_id);
+        this.modelMetrics.add(a, spanId !== undefined && this.open.get(spanId) === SPAN.VALIDATION_LOOP);
         return;
       }
       case EVENT.TRAINING_METRICS_UPDATE:
@@ -319,11 +336,20 @@ export class SegmentAccumulator {
     const validationIterations = validationIterationCount(this.lastValidation);
     const categoriesMs = this.categories(durationMs, training.totalIterationTimeMs);
     const base = durationMs ?? 0;
+    if (this.modelMetrics.dropped > 0) {
+      this.problems.push({
+        file: this.file,
+        line: 0,
+        severity: 'warning',
+        message: `model metrics: only the first ${MAX_MODEL_METRICS} metric names are summarized; ${this.modelMetrics.dropped} values of other metrics left out`,
+      });
+    }
     const summary: JobSummary = {
       schemaVersion: SUMMARY_SCHEMA_VERSION,
       files: [this.file],
       application: {
-        name: this.appName,
+        // A core-only job (no initialization event) is named by its root span.
+        name: this.appName ?? (this.sawInitialization ? undefined : this.firstSpanName),
         sessionTag: this.sessionTag,
         perfTag: this.perfTag,
         ranks: this.rank === undefined ? [] : [this.rank],
@@ -332,6 +358,7 @@ export class SegmentAccumulator {
         endMs,
         durationMs,
         endedCleanly,
+        backend: this.backend,
       },
       phases: {
         distributedInitMs: this.phases.distributedInitMs,
@@ -343,6 +370,7 @@ export class SegmentAccumulator {
       training: training.summary,
       validation: { loops: this.validationLoops, iterations: validationIterations, timeMs: this.validationTimeMs },
       testing: { loops: this.testingLoops, timeMs: this.testingTimeMs },
+      modelMetrics: this.modelMetrics.finish(),
       checkpoints,
       timeBreakdown: base > 0 ? shares(categoriesMs, base) : undefined,
       errors: this.errors,
@@ -394,6 +422,7 @@ export class SegmentAccumulator {
     // The process's first iteration end: the same value in every update.
     const firstEnd = num(t?.first_logged_train_iterations_finish_timestamp_sec);
     const latest = num(t?.train_throughput_per_gpu);
+    const avgIterationTimeSec = num(t?.avg_iteration_time_sec);
     return {
       iterationsOverall,
       totalIterationTimeMs: (num(t?.total_iteration_time_sec) ?? 0) * 1000,
@@ -403,7 +432,7 @@ export class SegmentAccumulator {
         samplesJob,
         samplesOverall: samplesJob !== undefined && samplesStart !== undefined ? samplesStart + samplesJob : undefined,
         tokensJob,
-        avgIterationTimeSec: num(t?.avg_iteration_time_sec),
+        avgIterationTimeSec,
         minIterationTimeSec: num(t?.min_iteration_time_sec),
         maxIterationTimeSec: num(t?.max_iteration_time_sec),
         throughputPerGpuTflops: {
@@ -411,6 +440,7 @@ export class SegmentAccumulator {
           min: num(t?.train_throughput_per_gpu_min) ?? latest,
           max: num(t?.train_throughput_per_gpu_max) ?? latest,
         },
+        ...trainingRates({ avgIterationTimeSec, samplesJob, iterationsJob }),
         timeToFirstIterationMs: firstEnd !== undefined && startMs !== undefined ? firstEnd * 1000 - startMs : undefined,
         loops: this.trainingLoops,
       },

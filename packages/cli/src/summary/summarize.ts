@@ -4,12 +4,13 @@
 
 import { EVENT, SPAN, SUMMARY_SPANS } from '../model/names.js';
 import { SpanTreeBuilder, type SpanTreeOptions } from '../model/span-tree.js';
-import type { Finding, JobSummary, SpanNode, TrainingMetricPoint } from '../model/types.js';
+import type { Finding, JobSummary, ModelMetricSeriesData, SpanNode, TrainingMetricPoint } from '../model/types.js';
 import type { LightEventItem, LightSpanItem } from '../records/light-record.js';
 import { pidOf, type RawRecord, str } from '../records/raw-record.js';
 import { type ReadOptions, type ReadProgress, readRecordBatches } from '../records/read.js';
 import { combineSegments } from './combine.js';
 import { MetricSeries } from './metric-series.js';
+import { ModelMetricSeries } from './model-metric-series.js';
 import { SegmentAccumulator, type SegmentSummary } from './segment.js';
 
 export interface SummarizeProgress extends ReadProgress {
@@ -22,7 +23,7 @@ export interface SummarizeOptions {
   /** Rebuild the span forest of each file (memory grows with the number of spans; see SpanTreeOptions). */
   spans?: boolean;
   spanTree?: SpanTreeOptions;
-  /** Collect the training_metrics_update series of each file. */
+  /** Collect the training_metrics_update and model_metrics series of each file. */
   metrics?: boolean;
   /** Most points per series (default 10 000; first and last always kept). */
   maxMetricPoints?: number;
@@ -37,6 +38,8 @@ export interface FileReport {
   summary: JobSummary;
   spans: SpanNode[];
   metrics: TrainingMetricPoint[];
+  /** The model_metrics series, one per metric (empty unless requested). */
+  modelMetrics: ModelMetricSeriesData[];
 }
 
 export interface FileAnalysis extends FileReport {
@@ -70,7 +73,7 @@ export async function summarize(files: readonly string[], options: SummarizeOpti
   return {
     perFile: analyses.map((a) => a.summary),
     perSession: sessionSummaries(analyses),
-    details: analyses.map(({ file, summary, spans, metrics }) => ({ file, summary, spans, metrics })),
+    details: analyses.map(({ file, summary, spans, metrics, modelMetrics }) => ({ file, summary, spans, metrics, modelMetrics })),
   };
 }
 
@@ -81,6 +84,7 @@ export async function analyzeFile(file: string, options: SummarizeOptions = {}):
   let findingsDropped = 0;
   const tree = options.spans ? new SpanTreeBuilder(options.spanTree) : undefined;
   const series = options.metrics ? new MetricSeries(options.maxMetricPoints) : undefined;
+  const modelSeries = options.metrics ? new ModelMetricSeries(options.maxMetricPoints) : undefined;
   const segments = new SegmentRouter(file);
   const readOptions: ReadOptions = {};
   if (options.onProgress !== undefined) readOptions.onProgress = options.onProgress as (p: ReadProgress) => void;
@@ -103,6 +107,7 @@ export async function analyzeFile(file: string, options: SummarizeOptions = {}):
       segments.add(r);
       tree?.add(r);
       series?.add(r);
+      modelSeries?.add(r);
     }
   }
   if (findingsDropped > 0) {
@@ -129,6 +134,7 @@ export async function analyzeFile(file: string, options: SummarizeOptions = {}):
     segments: segs,
     spans: tree?.finish() ?? [],
     metrics: series?.finish() ?? [],
+    modelMetrics: modelSeries?.finish() ?? [],
   };
 }
 
