@@ -10,7 +10,7 @@ import {
 } from '@nv-one-logger/core';
 import { TrainingTelemetryProvider } from '@nv-one-logger/training-telemetry';
 import { MODEL_METRICS_EVENT, WandBExporterAsync, type WandBExporterBase, WandBExporterSync } from '@nv-one-logger/wandb';
-import { type V1MetricContract as Contract, V1MetricContract, type V1Row } from './v1-metrics.js';
+import { V1MetricContract, type V1Row } from './v1-metrics.js';
 import { asyncModeOf, type V1ExporterOptions, v1WandbOptions } from './wandb-connection.js';
 
 /**
@@ -32,7 +32,7 @@ function currentConfig(fallback: OneLoggerConfig): () => OneLoggerConfig {
 export abstract class V1CompatibleWandbExporter extends BaseExporter {
   /** The W&B exporter that sends the rows. */
   readonly wandb: WandBExporterBase;
-  readonly contract: Contract;
+  readonly contract: V1MetricContract;
 
   protected constructor(wandb: WandBExporterBase, oneLoggerConfig: OneLoggerConfig) {
     super();

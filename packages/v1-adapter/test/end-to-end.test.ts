@@ -282,6 +282,70 @@ for (const mode of ['sync', 'async'] as const) {
   });
 }
 
+describe('C.8 worked example (clock at 1000 ms, no SLURM)', () => {
+  test('the three rows and the run of the spec, through the fake server', async () => {
+    const runId = `v1c8${process.pid.toString(36)}`;
+    setClock({ wallMs: () => 1000, perfMs: () => 1000 });
+    await withEnv({ WANDB_BASE_URL: server.url, WANDB_API_KEY: KEY, WANDB_RUN_ID: runId }, () =>
+      configureV2Adapter({
+        one_logger_project: 'my_app',
+        app_tag: 'my_perf_tag',
+        app_tag_run_name: 'my_session',
+        world_size: 1,
+        global_batch_size: 32,
+        is_train_iterations_enabled: true,
+        is_validation_iterations_enabled: true,
+        one_logger_async: false,
+        enable_for_current_rank: true,
+        metadata: { model_name: 'gpt2' },
+      }),
+    );
+    onAppStart();
+    await onAppEnd();
+    const rows = server.rows(runId);
+    assert.deepStrictEqual(rows.slice(0, 3), [
+      {
+        app_start_time: 1000,
+        app_first_log_time: 1000,
+        one_logger_version: TRAINING_TELEMETRY_VERSION,
+        one_logger_utils_version: '1.0.0',
+        app_run_type: 'training',
+        job_start_time: 0,
+        limit_run: 0,
+        app_last_log_time: 1000,
+      },
+      {
+        app_tag_run_name: 'my_session',
+        world_size: 1,
+        summary_data_schema_version: '1.0.0',
+        app_metrics_feature_tags: 'full',
+        is_baseline_run: false,
+        model_name: 'gpt2',
+        app_tag_run_version: '1.0.0',
+        app_last_log_time: 1000,
+      },
+      {
+        global_batch_size: 32,
+        is_train_iterations_enabled: true,
+        is_validation_iterations_enabled: true,
+        is_test_iterations_enabled: true,
+        is_save_checkpoint_enabled: true,
+        is_log_throughput_enabled: false,
+        save_checkpoint_strategy: 'sync',
+        app_tag: ['my_perf_tag'],
+        app_tag_id: ['77cd268c67e91d44fb70a411715d2746'],
+        app_tag_count: 1,
+        app_last_log_time: 1000,
+      },
+    ]);
+    const run = server.run(runId);
+    assert.equal(run.entity, 'hwinf_dcm');
+    assert.equal(run.project, 'my_app');
+    assert.match(run.displayName ?? '', /^my_app-run-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.deepEqual(run.tags, ['e2e_metrics_enabled']);
+  });
+});
+
 describe('other v1 jobs', () => {
   test('WANDB_ENTITY replaces the v1 entity', async () => {
     const runId = await runJob(V1_CONFIG, { WANDB_ENTITY: 'my-team' });
