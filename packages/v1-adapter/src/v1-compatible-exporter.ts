@@ -14,7 +14,7 @@ import { createV1WandbExporter, type V1CompatibleWandbExporter } from './v1-wand
 import { asyncModeOf, type V1ExporterOptions } from './wandb-connection.js';
 
 /** The resolved W&B settings of the exporter, with the API key hidden. */
-export type V1ExporterConfig = Readonly<Omit<ResolvedOptions, 'apiKey' | 'onDrop'> & { apiKey: '' | '<redacted>' }>;
+export type V1ExporterConfig = Readonly<Omit<ResolvedOptions, 'apiKey' | 'onDrop' | 'metricNaming'> & { apiKey: '' | '<redacted>' }>;
 
 /**
  * Creates the v1-compatible W&B exporter for a job: `new V1CompatibleExporter(oneLoggerConfig, { asyncMode: true })`,
@@ -40,7 +40,7 @@ export class V1CompatibleExporter extends BaseExporter {
     this.#oneLoggerConfig = oneLoggerConfig;
     this.#isAsync = asyncModeOf(options ?? {});
     this.#exporter = createV1WandbExporter(oneLoggerConfig, options ?? {});
-    const { apiKey, onDrop: _, ...settings } = this.#exporter.wandb.settings;
+    const { apiKey, onDrop: _, metricNaming: __, ...settings } = this.#exporter.wandb.settings;
     this.#exporterConfig = Object.freeze({ ...settings, apiKey: apiKey === '' ? '' : '<redacted>' });
   }
 

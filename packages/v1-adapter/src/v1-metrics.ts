@@ -188,7 +188,6 @@ export class V1MetricContract {
           .put('is_baseline_run', attr(a, 'is_baseline_run'));
         return b.add(this.#metadata(a)).row;
       case EVENT.UPDATE_TRAINING_TELEMETRY_CONFIG: {
-        this.#requireSpan(event, span, [SPAN.APPLICATION]);
         b.put('global_batch_size', attr(a, 'global_batch_size'))
           .put('micro_batch_size', attr(a, 'micro_batch_size'))
           .put('is_train_iterations_enabled', attr(a, 'is_train_iterations_enabled'))
