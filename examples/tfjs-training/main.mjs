@@ -5,8 +5,12 @@
 // runs/<session>/report.html.
 //
 //   node examples/tfjs-training/main.mjs [--epochs 15] [--batch-size 32] [--checkpoint-every 3]
-//        [--async-checkpoints] [--session tfjs-demo] [--out runs] [--resume]
+//        [--async-checkpoints] [--session tfjs-demo] [--out runs] [--resume] [--prometheus-port 9464]
 //
+// --prometheus-port serves the live training metrics (iterations, samples/s, iteration time, checkpoint saves,
+// loss and accuracy, ...) for Prometheus at http://127.0.0.1:<port>/metrics while the job trains; watch them with
+// `curl -s localhost:<port>/metrics | grep one_logger_` or scrape the port from Prometheus (see
+// packages/prometheus/README.md).
 // --resume loads the newest checkpoint of the session, continues the global step from it (initialGlobalStep)
 // for --epochs more epochs, and appends to the same telemetry file, so the summary shows both sessions.
 import { spawnSync } from 'node:child_process';
@@ -15,6 +19,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FileExporter } from '@nv-one-logger/core';
+import { PrometheusExporter } from '@nv-one-logger/prometheus';
 import {
   configFromModel,
   fileSystemLoadHandler,
@@ -42,6 +47,7 @@ const { values } = parseArgs({
     session: { type: 'string', default: 'tfjs-demo' },
     out: { type: 'string', default: 'runs' },
     resume: { type: 'boolean', default: false },
+    'prometheus-port': { type: 'string' },
   },
 });
 const epochs = Number(values.epochs);
@@ -56,6 +62,11 @@ for (const [name, v] of [
     console.error(`${name} must be a positive integer`);
     process.exit(2);
   }
+}
+const prometheusPort = values['prometheus-port'] === undefined ? undefined : Number(values['prometheus-port']);
+if (prometheusPort !== undefined && !(Number.isInteger(prometheusPort) && prometheusPort >= 0 && prometheusPort <= 65535)) {
+  console.error('--prometheus-port must be a port number (0-65535; 0 picks a free one)');
+  process.exit(2);
 }
 const session = values.session;
 const resume = values.resume;
@@ -145,7 +156,8 @@ function compile(model) {
 // The telemetry config is derived from the architecture (FLOPs per sample, targets); a resumed job's targets
 // cover the whole job, from step 0 to the end of this run.
 const skeleton = buildModel();
-TrainingTelemetryProvider.instance()
+const prometheus = prometheusPort === undefined ? undefined : new PrometheusExporter({ port: prometheusPort, host: '127.0.0.1' });
+const telemetryProvider = TrainingTelemetryProvider.instance()
   .withBaseConfig({
     ...tfjsBaseConfig({ applicationName: 'tfjs_training', sessionTag: session, rank0Only: true }),
     telemetryConfig: configFromModel(skeleton, {
@@ -156,9 +168,14 @@ TrainingTelemetryProvider.instance()
       saveCheckpointStrategy: values['async-checkpoints'] ? CheckpointStrategy.ASYNC : CheckpointStrategy.SYNC,
     }),
   })
-  .withExporter(new FileExporter({ filePath: telemetryPath }))
-  .configureProvider();
+  .withExporter(new FileExporter({ filePath: telemetryPath }));
+if (prometheus !== undefined) telemetryProvider.withExporter(prometheus);
+telemetryProvider.configureProvider();
 skeleton.dispose();
+if (prometheus !== undefined) {
+  const address = await prometheus.address;
+  if (address !== undefined) console.log(`prometheus metrics at http://127.0.0.1:${address.port}/metrics while the job trains`);
+}
 
 const started = performance.now();
 console.log(
