@@ -60,6 +60,8 @@ export {
 } from './exporter/exporter-registry.js';
 export type { FileBufferOptions, FileExporterOptions } from './exporter/file-exporter.js';
 export { expandFilePath, FileExporter } from './exporter/file-exporter.js';
+export type { FirstPartyExporterPackage } from './exporter/first-party-exporters.js';
+export { FIRST_PARTY_EXPORTERS, firstPartyPackageOf } from './exporter/first-party-exporters.js';
 export { recordToJsonLine } from './exporter/json-line.js';
 export { toJsonLine } from './exporter/json-value.js';
 export type { InfoLogger, LoggerExporterOptions } from './exporter/logger-exporter.js';

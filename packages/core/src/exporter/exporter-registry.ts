@@ -3,6 +3,7 @@ import { ConfigError, describeValue, messageOf, OneLoggerError } from '../core/e
 import type { Exporter } from './exporter.js';
 import { ExporterConfig, ExporterConfigError, type ExporterConfigInput, ExporterConfigSource } from './exporter-config.js';
 import { FileExporter } from './file-exporter.js';
+import { firstPartyPackageOf, loadFirstPartyPackage } from './first-party-exporters.js';
 import { LoggerExporter } from './logger-exporter.js';
 
 /** What a factory receives besides its options. */
@@ -59,12 +60,19 @@ export function isExporter(value: unknown): value is Exporter {
 
 /**
  * The only way a `class_name` becomes an exporter: an explicit table of factories (no `import()` of code named
- * in a config, no discovery), plus the default entries that packages register explicitly.
+ * in a config, no discovery), plus the default entries that packages register explicitly. A name of one of our
+ * own exporter packages (`FIRST_PARTY_EXPORTERS`: otel, wandb, ...) that is not registered yet loads that
+ * package, which registers it; `firstParty: false` turns this off.
  */
 export class ExporterRegistry {
   private readonly factories = new Map<string, ExporterFactory>();
   private readonly byName = new Map<string, ExporterFactory>();
   private readonly packageDefaults = new Map<string, PackageExporterDefaults>();
+  private readonly firstParty: boolean;
+
+  constructor(options: { firstParty?: boolean } = {}) {
+    this.firstParty = options.firstParty !== false;
+  }
 
   /**
    * Registers a factory under its name and aliases. Registering the same factory object again is a no-op;
@@ -104,7 +112,30 @@ export class ExporterRegistry {
 
   /** The registered name for a name or alias, so `FileExporter` and `file` are recognised as one exporter. */
   canonicalName(className: string): string | undefined {
-    return this.byName.get(className)?.name;
+    const factory = this.byName.get(className);
+    if (factory !== undefined || !this.firstParty || firstPartyPackageOf(className) === undefined) return factory?.name;
+    try {
+      return this.loadFirstParty(className)?.name;
+    } catch {
+      // Not installed: create() reports it for the entry.
+      return undefined;
+    }
+  }
+
+  /**
+   * The factory for a first-party exporter name, after loading its package (which registers it in the
+   * process-wide registry; a registry of its own gets the same factory). `undefined` for other names; throws
+   * `OneLoggerError` naming the package to install when it is missing.
+   */
+  private loadFirstParty(className: string): ExporterFactory | undefined {
+    const packageName = this.firstParty ? firstPartyPackageOf(className) : undefined;
+    if (packageName === undefined) return undefined;
+    loadFirstPartyPackage(packageName, className);
+    const own = this.byName.get(className);
+    if (own !== undefined) return own;
+    const shared = exporterRegistry.get(className);
+    if (shared !== undefined && this !== exporterRegistry) this.register(shared);
+    return shared;
   }
 
   /** Registered names (without aliases), in registration order. */
@@ -124,7 +155,12 @@ export class ExporterRegistry {
    */
   create(config: ExporterConfig, values: Readonly<Record<string, unknown>> = {}): Exporter {
     const details = { origin: config.origin, className: config.class_name };
-    const factory = this.byName.get(config.class_name);
+    let factory = this.byName.get(config.class_name);
+    try {
+      factory ??= this.loadFirstParty(config.class_name);
+    } catch (e) {
+      throw new ExporterConfigError(messageOf(e), { ...details, cause: e });
+    }
     if (factory === undefined) {
       const known = this.knownNames();
       throw new ExporterConfigError(
@@ -332,9 +368,12 @@ export const loggerExporterFactory: ExporterFactory = {
   },
 };
 
-/** A registry with the built-in `file` and `logger` exporters (or empty with `builtins: false`). */
+/**
+ * A registry with the built-in `file` and `logger` exporters and our own exporter packages loaded by name
+ * (or empty, nothing loaded by name, with `builtins: false`).
+ */
 export function createExporterRegistry(options: { builtins?: boolean } = {}): ExporterRegistry {
-  const registry = new ExporterRegistry();
+  const registry = new ExporterRegistry({ firstParty: options.builtins !== false });
   if (options.builtins !== false) {
     registry.register(fileExporterFactory);
     registry.register(loggerExporterFactory);
