@@ -2,7 +2,7 @@
 // code and telemetry-data-error row through the fake W&B server.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { getRecorder, OneLoggerError } from '@nv-one-logger/core';
+import { getRecorder, OneLoggerConfig, OneLoggerError } from '@nv-one-logger/core';
 import { onAppEnd, onAppStart, TrainingTelemetryConfig, TrainingTelemetryProvider } from '@nv-one-logger/training-telemetry';
 import { FakeWandbServer, testApiKey } from '../../wandb/test/helpers/fake-wandb-server.js';
 import {
@@ -82,6 +82,30 @@ describe('configureV2Adapter', () => {
       withEnv({}, () => configureV2Adapter(V1)),
       (e: unknown) => e instanceof OneLoggerError && /no API key; set apiKey or WANDB_API_KEY/.test(e.message),
     );
+  });
+});
+
+describe('the v1 README flow: V1CompatibleExporter, withExporter(exporter.exporter), a training config set later', () => {
+  test('the update-config row and the perf-tag block come from the training config set after the application start', async () => {
+    const runId = `v1late${process.pid.toString(36)}`;
+    const base = new OneLoggerConfig({ applicationName: 'late_app', sessionTag: 'late_session', worldSize: 1 });
+    const v1 = await withEnv(
+      { WANDB_BASE_URL: server.url, WANDB_API_KEY: KEY, WANDB_RUN_ID: runId },
+      () => new V1CompatibleExporter(base, false),
+    );
+    TrainingTelemetryProvider.instance()
+      .withBaseConfig({ applicationName: 'late_app', sessionTag: 'late_session', worldSize: 1 })
+      .withExporter(v1.exporter)
+      .configureProvider();
+    onAppStart();
+    TrainingTelemetryProvider.instance().setTrainingTelemetryConfig({ perfTag: 'late_perf', globalBatchSize: 8 });
+    await onAppEnd();
+    const rows = server.rows(runId);
+    const update = rows.find((row) => 'global_batch_size' in row);
+    assert.deepStrictEqual(update?.app_tag, ['late_perf']);
+    assert.equal(update?.app_tag_count, 1);
+    assert.equal(server.run(runId).project, 'late_app');
+    assert.equal(v1.exporter.closed, true, 'closed by the recorder');
   });
 });
 
