@@ -92,6 +92,25 @@ describe('deep span trees', () => {
     assert.match(readFileSync(out, 'utf8'), /parent inferred from timing/);
     assert.equal(run(['validate', path]).status, 0);
   });
+
+  test('issue 12 item 10: attribute values nested 100,000 levels deep are reported, not followed', () => {
+    const deep = `${'['.repeat(100_000)}1${']'.repeat(100_000)}`;
+    const path = write('deep-values.jsonl', [
+      start('app', 'application', 1, 0).replace('"name":"application"', `"name":"application","attributes":{"deep":${deep}}`),
+      `{"type":"application_error","span_id":"app","event":{"name":"error","attributes":{"error_message":${deep},"exception_type":${deep},"timestamp_msec":${T + 1}}},"count":2,"pid":7}`,
+      stop('app', 'application', 3, 5, 5),
+    ]);
+    const validate = run(['validate', path]);
+    assert.equal(validate.status, 1);
+    assert.match(validate.stdout, /deep-values\.jsonl:1: error: schema: "attributes\.deep" must be a string, a finite number, a boolean or an array/);
+    assert.match(validate.stdout, /invalid: 1 file, 3 records, 3 errors, 0 warnings\n/);
+    for (const args of [['summarize', path], ['summarize', '--json', path], ['report', path, '-o', join(dir, 'deep-values.html')]]) {
+      const r = run(args);
+      assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+      assert.doesNotMatch(r.stderr, /call stack|internal error/);
+    }
+    assert.match(readFileSync(join(dir, 'deep-values.html'), 'utf8'), /deep = \[array of 1 values\]/);
+  });
 });
 
 describe('record-line limit', () => {

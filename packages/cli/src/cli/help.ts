@@ -4,7 +4,7 @@ export const EXIT = { OK: 0, PROBLEMS: 1, USAGE: 2 } as const;
 
 const EXIT_CODES = `Exit codes:
   0  success (warnings, e.g. NaN tokens or a torn last line, do not fail)
-  1  problems: unreadable, foreign or corrupt input (summarize, report) or validation errors (validate)
+  1  problems: unreadable, foreign or corrupt input, or reading stopped at a limit (summarize, report: after what could be read); validation errors (validate)
   2  usage error (unknown command or option, missing argument)`;
 
 export const MAIN_HELP = `one-logger — summaries, HTML reports and validation of nv-one-logger JSONL telemetry
