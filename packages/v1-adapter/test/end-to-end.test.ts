@@ -1,10 +1,12 @@
 // End to end: a v1 config dictionary drives a training job (the training-telemetry callbacks) whose rows reach
 // a protocol-faithful fake W&B server over real HTTP; the run's history holds the v1 keys, values and units.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { setClock } from '@nv-one-logger/core';
 import {
   onAppEnd,
@@ -122,6 +124,31 @@ async function runJob(v1: V1Config, extraEnv: Record<string, string> = {}): Prom
   at(12);
   await onAppEnd();
   return runId;
+}
+
+/** Runs a Node script to its end; its exit status and output. */
+function runNode(
+  script: string,
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const timer = setTimeout(() => child.kill(), 30_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }
 
 /** The row that holds `key` (exactly one). */
@@ -385,6 +412,33 @@ describe('other v1 jobs', () => {
     const { enable_for_current_rank: _, ...disabled } = V1_CONFIG;
     await runJob(disabled);
     assert.equal(server.requests.length, before);
+  });
+
+  test('config only: a job importing neither the v1 adapter nor the W&B package gets v1 rows from its config file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'v1-adapter-'));
+    const file = join(dir, 'exporters.yaml');
+    writeFileSync(file, `exporters:\n  - class_name: ${V1_EXPORTER_CLASS_NAME}\n    config: { run_name: config-only }\n`);
+    const runId = `v1only${process.pid.toString(36)}`;
+    try {
+      // Asynchronously: the fake server answers from this process.
+      const child = await runNode(fileURLToPath(new URL('./fixtures/config-only-v1-job.mjs', import.meta.url)), dir, {
+        ONE_LOGGER_EXPORTER_CONFIG_PATH: file,
+        WANDB_BASE_URL: server.url,
+        WANDB_API_KEY: KEY,
+        WANDB_RUN_ID: runId,
+      });
+      assert.equal(child.status, 0, child.stderr);
+      assert.equal(child.stdout, 'exporters V1CompatibleExporter\ndone\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const run = server.run(runId);
+    assert.equal(run.displayName, 'config-only');
+    assert.equal(run.project, 'config_only_v1');
+    const rows = server.rows(runId);
+    assert.equal(rows[0]?.one_logger_utils_version, '1.0.0');
+    assert.deepStrictEqual(rows.find((r) => 'global_batch_size' in r)?.app_tag, ['yaml_perf']);
+    assert.equal(typeof rows.at(-1)?.app_finish_time, 'number');
   });
 
   test('an exporter configuration file naming the reference class drives the same rows (v2 config from ConfigAdapter)', async () => {

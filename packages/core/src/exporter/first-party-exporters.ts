@@ -26,6 +26,10 @@ export const FIRST_PARTY_EXPORTERS: readonly FirstPartyExporterPackage[] = [
       'nv_one_logger.wandb.exporter.wandb_exporter.WandBExporterAsync',
     ],
   },
+  {
+    packageName: '@nv-one-logger/v1-adapter',
+    names: ['v1_wandb', 'nv_one_logger.training_telemetry.v1_adapter.v1_compatible_wandb_exporter.V1CompatibleExporter'],
+  },
 ];
 
 /** The first-party package providing exporter `className`, if any. */
