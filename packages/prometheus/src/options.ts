@@ -13,7 +13,7 @@ export interface PushOptions {
   groupings?: Readonly<Record<string, string>>;
   /** Push every this many milliseconds while the job runs (and once more at shutdown). Default 15000. */
   intervalMillis?: number;
-  /** One push request, connect to answer. Default 5000. */
+  /** One push request, connect to answer; at most `shutdownTimeoutMillis`. Default 5000 (or `shutdownTimeoutMillis` if shorter). */
   timeoutMillis?: number;
   /** At shutdown, delete the group instead of leaving the final values in the gateway. Default false. */
   deleteOnShutdown?: boolean;
@@ -193,7 +193,19 @@ function gatewayUrl(field: string, value: unknown): URL {
   return url;
 }
 
-function resolvePush(value: unknown): ResolvedPush | undefined {
+/**
+ * A request must end within the shutdown bound, so that a request `shutdown()` stopped waiting for cannot keep
+ * the process alive past it. Default: 5000, or the shutdown bound when that is shorter.
+ */
+function requestTimeout(field: string, value: unknown, shutdownTimeoutMillis: number): number {
+  const timeout = positiveInteger(field, value, Math.min(5000, shutdownTimeoutMillis));
+  if (timeout > shutdownTimeoutMillis) {
+    throw new ConfigError(field, timeout, `must not exceed shutdownTimeoutMillis (${shutdownTimeoutMillis})`);
+  }
+  return timeout;
+}
+
+function resolvePush(value: unknown, shutdownTimeoutMillis: number): ResolvedPush | undefined {
   if (value === undefined) return undefined;
   const field = `${FIELD}.push`;
   if (!isObject(value)) throw new ConfigError(field, value, 'must be an object like { url: "http://pushgateway:9091" }');
@@ -210,7 +222,7 @@ function resolvePush(value: unknown): ResolvedPush | undefined {
     instance: value.instance === undefined ? undefined : nonEmptyString(`${field}.instance`, value.instance),
     groupings,
     intervalMillis: positiveInteger(`${field}.intervalMillis`, value.intervalMillis, 15_000),
-    timeoutMillis: positiveInteger(`${field}.timeoutMillis`, value.timeoutMillis, 5000),
+    timeoutMillis: requestTimeout(`${field}.timeoutMillis`, value.timeoutMillis, shutdownTimeoutMillis),
     deleteOnShutdown: boolean(`${field}.deleteOnShutdown`, value.deleteOnShutdown, false),
     headers: headerMap(`${field}.headers`, value.headers),
   };
@@ -244,7 +256,8 @@ export function resolveOptions(input: PrometheusExporterOptions = {}): ResolvedO
     throw new ConfigError(`${FIELD}.path`, path, 'must start with / and contain no query, fragment or spaces');
   }
   const serve = boolean(`${FIELD}.serve`, options.serve, true);
-  const push = resolvePush(options.push);
+  const shutdownTimeoutMillis = positiveInteger(`${FIELD}.shutdownTimeoutMillis`, options.shutdownTimeoutMillis, 10_000);
+  const push = resolvePush(options.push, shutdownTimeoutMillis);
   if (options.onPushError !== undefined && typeof options.onPushError !== 'function') {
     throw new ConfigError(`${FIELD}.onPushError`, options.onPushError, 'must be a function');
   }
@@ -262,7 +275,7 @@ export function resolveOptions(input: PrometheusExporterOptions = {}): ResolvedO
     ),
     checkpointBuckets: buckets(options.checkpointBuckets),
     maxModelMetrics: positiveInteger(`${FIELD}.maxModelMetrics`, options.maxModelMetrics, 100),
-    shutdownTimeoutMillis: positiveInteger(`${FIELD}.shutdownTimeoutMillis`, options.shutdownTimeoutMillis, 10_000),
+    shutdownTimeoutMillis,
     onPushError: options.onPushError,
   };
 }

@@ -70,6 +70,11 @@ const refused: Array<[string, unknown, string]> = [
     `${F}.checkpointBuckets[1]: must be a finite positive number greater than the bucket before it (got 1)`,
   ],
   ['maxModelMetrics 0', { maxModelMetrics: 0 }, `${F}.maxModelMetrics: must be a positive integer (got 0)`],
+  [
+    'a push timeout longer than the shutdown bound',
+    { shutdownTimeoutMillis: 2000, push: { url: 'http://gw', timeoutMillis: 3000 } },
+    `${F}.push.timeoutMillis: must not exceed shutdownTimeoutMillis (2000) (got 3000)`,
+  ],
 ];
 
 describe('PrometheusExporter options', () => {
@@ -88,6 +93,11 @@ describe('PrometheusExporter options', () => {
       [settings.serve, settings.host, settings.port, settings.path, settings.push, settings.shutdownTimeoutMillis],
       [true, '0.0.0.0', 9464, '/metrics', undefined, 10_000],
     );
+  });
+
+  it('the push timeout defaults to 5000, or to a shorter shutdown bound', () => {
+    assert.equal(new PrometheusExporter({ push: { url: 'http://gw' } }).settings.push?.timeoutMillis, 5000);
+    assert.equal(new PrometheusExporter({ shutdownTimeoutMillis: 800, push: { url: 'http://gw' } }).settings.push?.timeoutMillis, 800);
   });
 
   it('group paths: values with / or empty ones are base64url-encoded with @base64', () => {
