@@ -613,7 +613,7 @@ describe('renderReport in headless Chromium', () => {
         });
       }
       const l = await layout(o.page);
-      assert.equal(l.figures, 8);
+      assert.equal(l.figures, 10); // per file: iteration time, throughput, samples/s, timeline; plus the two session figures
       assert.ok(l.scrollWidth <= 1280, `no horizontal page overflow (scrollWidth ${l.scrollWidth})`);
       assert.ok(l.tablesFit, 'tables and charts stay inside the page');
       // Charts are drawn at a readable size on a desktop.

@@ -1,11 +1,12 @@
 // `one-logger report`: renders summaries, span timelines and training charts into one self-contained HTML file
 // (inline CSS and SVG, no scripts, no network; a Content-Security-Policy forbids both even if markup slipped in).
 
-import type { JobSummary, SpanNode, TrainingMetricPoint } from '../model/types.js';
+import type { JobSummary, ModelMetricSeriesData, SpanNode, TrainingMetricPoint } from '../model/types.js';
 import { fmtDuration, fmtInt, fmtTime } from './format.js';
 import { el, type Html, join, raw } from './html.js';
 import { collectMarkers } from './markers.js';
 import { iterationTimeFigure, throughputFigure } from './metric-charts.js';
+import { groupMetricSeries, modelMetricFigure, samplesPerSecondFigure } from './model-metric-charts.js';
 import { PAGE_CSS } from './page-style.js';
 import { problemsSection } from './problems.js';
 import { indexSpans } from './span-index.js';
@@ -18,6 +19,8 @@ export interface ReportFile {
   file: string;
   spans: SpanNode[];
   metrics: TrainingMetricPoint[];
+  /** The model's own metrics (model_metrics events), one series per metric. */
+  modelMetrics?: ModelMetricSeriesData[];
   summary: JobSummary;
 }
 
@@ -136,7 +139,9 @@ function fileSection(f: ReportFile, i: number): Html {
     if (iteration !== undefined) parts.push(iteration);
     else notes.push(note('no-iteration-time', 'The training metrics carry no iteration times, so there is no iteration-time chart.'));
     if (throughput !== undefined) parts.push(throughput);
-    else
+    const samples = samplesPerSecondFigure(f.metrics, axis, marginLeft);
+    if (samples !== undefined) parts.push(samples);
+    if (throughput === undefined)
       notes.push(
         note(
           'no-throughput',
@@ -155,6 +160,20 @@ function fileSection(f: ReportFile, i: number): Html {
       ),
     );
   }
+  // The model's own metrics (loss, accuracy, ...) by step, each training metric with its validation twin.
+  const groups = groupMetricSeries(f.modelMetrics ?? []);
+  for (const g of groups) {
+    const chart = modelMetricFigure(g, marginLeft);
+    if (chart !== undefined) parts.push(chart);
+  }
+  if (groups.length === 0 && f.metrics.length > 0) {
+    notes.push(
+      note(
+        'no-model-metrics',
+        join(['No ', el('code', {}, 'model_metrics'), ' events (logMetrics) in this file, so there are no loss or accuracy charts.']),
+      ),
+    );
+  }
   const timeline = axis === undefined ? undefined : timelineFigure({ plan: { ...plan, marginLeft }, checkpoints, errors, axis });
   if (timeline !== undefined) parts.push(timeline);
   else notes.push(note('no-spans', 'No spans with a start time in this file, so there is no timeline.'));
@@ -167,6 +186,7 @@ function fileSection(f: ReportFile, i: number): Html {
     s.application.durationMs === undefined ? undefined : 'ran ' + fmtDuration(s.application.durationMs),
     plural(index.all.length, 'span'),
     plural(f.metrics.length, 'metric update'),
+    groups.length === 0 ? undefined : plural(groups.length, 'model metric chart'),
   ].filter((x): x is string => x !== undefined);
 
   return el(
