@@ -143,7 +143,7 @@ describe('summarize', () => {
     const r = run(['summarize', '--json', full, PYTHON_FIXTURE]);
     assert.equal(r.status, 0);
     const doc = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(doc), ['schemaVersion', 'generator', 'files', 'sessions']);
+    assert.deepEqual(Object.keys(doc), ['schemaVersion', 'generator', 'files', 'sessions', 'jobs']);
     assert.equal(doc.schemaVersion, '1.1.0');
     assert.equal(doc.generator.name, 'one-logger');
     assert.equal(doc.files.length, 2);
@@ -184,7 +184,7 @@ describe('summarize', () => {
       ['bin.dat', '\u0000\u0001\u0002ELF\u0000', /bin\.dat: error: is binary data, not JSONL text/],
       ['empty.jsonl', '', /empty\.jsonl: error: is empty: no records/],
       ['missing.jsonl', '', /missing\.jsonl: error: no such file/],
-      ['subdir', '', /subdir: error: is a directory, not a JSONL file/],
+      ['subdir', '', /subdir: error: is a directory without telemetry files \(\*\.jsonl, \*\.jsonl\.gz\)/],
     ];
     for (const [name, content, message] of inputs) {
       const path = join(dir, name);
@@ -195,7 +195,9 @@ describe('summarize', () => {
         assert.match(r.stderr, message);
         assert.equal(r.stderr.trim().split('\n').length, 2, r.stderr); // the problem + the final count
         assertNoStack(r);
-        if (json) assert.equal(JSON.parse(r.stdout).files[0].findings[0].severity, 'error');
+        // A directory stands for the telemetry files in it; an empty one leaves nothing to summarize.
+        if (json && name === 'subdir') assert.deepEqual(JSON.parse(r.stdout).files, []);
+        else if (json) assert.equal(JSON.parse(r.stdout).files[0].findings[0].severity, 'error');
         else assert.equal(r.stdout, '');
       }
     }

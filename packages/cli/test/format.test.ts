@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { formatCount, formatDuration, formatPercent, formatRanks, formatTflops, formatTime } from '../src/cli/format.js';
 import { ProgressLine } from '../src/cli/progress.js';
+import { fmtDuration } from '../src/report/format.js';
 
 describe('formatting', () => {
   test('durations: ms, seconds, minutes, hours, days', () => {
@@ -21,6 +22,20 @@ describe('formatting', () => {
       [-1500, '-1.50s'],
     ];
     for (const [ms, text] of cases) assert.equal(formatDuration(ms), text, String(ms));
+  });
+
+  test('sub-millisecond times keep three significant digits (never "avg 0.0 ms")', () => {
+    const cases: [number, string][] = [
+      [0.04, '40 µs'],
+      [0.0486412, '48.6 µs'],
+      [0.9996, '1000 µs'],
+      [3.257, '3.26 ms'],
+      [0.000_123_4, '0.123 µs'],
+    ];
+    for (const [ms, text] of cases) assert.equal(formatDuration(ms), text, String(ms));
+    assert.equal(fmtDuration(0.0486412), '48.64 µs');
+    assert.equal(fmtDuration(0.25), '250 µs');
+    assert.equal(fmtDuration(2.5), '2.5 ms');
   });
 
   test('counts, percentages, TFLOP/s, times, ranks', () => {

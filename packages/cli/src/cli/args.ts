@@ -40,3 +40,15 @@ export function positiveInt(values: Parsed['values'], name: string): number | un
   }
   return n;
 }
+
+/** `--straggler-threshold <percent>` (e.g. `5` or `5%`) as a fraction; undefined when not given. */
+export function stragglerThreshold(values: Parsed['values']): number | undefined {
+  const v = values['straggler-threshold'];
+  if (v === undefined) return undefined;
+  const text = typeof v === 'string' ? v.trim().replace(/%$/, '') : '';
+  const n = Number(text);
+  if (text === '' || !Number.isFinite(n) || n <= 0 || n > 1000) {
+    throw new UsageError(`--straggler-threshold needs a percentage above 0 and at most 1000, like 5 or 5% (got ${JSON.stringify(v)})`);
+  }
+  return n / 100;
+}

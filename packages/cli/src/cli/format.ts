@@ -8,7 +8,11 @@ export function formatDuration(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return NONE;
   const sign = ms < 0 ? '-' : '';
   const a = Math.abs(ms);
-  if (a < 1000) return `${sign}${a < 10 && !Number.isInteger(a) ? a.toFixed(1) : Math.round(a)} ms`;
+  // Sub-millisecond times keep three significant digits (never "0.0 ms" for a 40 µs iteration).
+  if (a === 0) return '0 ms';
+  if (a < 1) return `${sign}${Number((a * 1000).toPrecision(3))} µs`;
+  if (a < 10) return `${sign}${Number(a.toPrecision(3))} ms`;
+  if (a < 1000) return `${sign}${Math.round(a)} ms`;
   if (a < 10_000) return `${sign}${(Math.round(a / 10) / 100).toFixed(2)}s`;
   const tenths = Math.round(a / 100);
   if (tenths < 600) return `${sign}${(tenths / 10).toFixed(1)}s`;

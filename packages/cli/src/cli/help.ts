@@ -32,9 +32,14 @@ export const SUMMARIZE_HELP = `Usage: one-logger summarize [options] <files...>
 
 Summarizes each JSONL file (application, phases, training, validation and testing, checkpoints, time breakdown,
 errors) and, for files that share a session tag (ranks of one job, resumed jobs), a combined view per session.
+A job of several ranks comes first: its stragglers (ranks whose median iteration time is more than the threshold
+above the job median, with the time they cost), the spread of each figure across ranks and the slowest ranks.
+A directory stands for the *.jsonl / *.jsonl.gz files in it; a quoted pattern ('logs/rank*.jsonl') is expanded.
 
 Options:
   --json           print the summary document as JSON on stdout (see the package README for every field)
+  --straggler-threshold <percent>
+                   how far above the job median a rank's median iteration time must be (default 5)
   --no-progress    never show the progress line (it is only shown on a terminal anyway)
   -h, --help       this help
 

@@ -26,6 +26,8 @@ export function fmtDuration(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return MISSING;
   const sign = ms < 0 ? '-' : '';
   const a = Math.abs(ms);
+  // Sub-millisecond times in microseconds, 4 significant digits (never "0.0 ms" or an exponent).
+  if (a > 0 && a < 1) return sign + fmtNum(a * 1000) + ' µs';
   if (a < 1000) return sign + fmtNum(a) + ' ms';
   if (a < 60_000) return sign + (a / 1000).toFixed(a < 10_000 ? 2 : 1) + ' s';
   const totalSec = Math.round(a / 1000);

@@ -7,7 +7,7 @@ import { SpanTreeBuilder, type SpanTreeOptions } from '../model/span-tree.js';
 import type { Finding, JobSummary, ModelMetricSeriesData, SpanNode, TrainingMetricPoint } from '../model/types.js';
 import type { LightEventItem, LightSpanItem } from '../records/light-record.js';
 import { pidOf, type RawRecord, str } from '../records/raw-record.js';
-import { type ReadOptions, type ReadProgress, readRecordBatches } from '../records/read.js';
+import { type ReadOptions, type ReadProgress, type RecordItem, readRecordBatches } from '../records/read.js';
 import { combineSegments } from './combine.js';
 import { MetricSeries } from './metric-series.js';
 import { ModelMetricSeries } from './model-metric-series.js';
@@ -30,6 +30,14 @@ export interface SummarizeOptions {
   /** Findings kept per file summary (default 100); the rest are counted in one more finding. */
   maxFindingsPerFile?: number;
   onProgress?: (progress: SummarizeProgress) => void;
+  /** Called once per file: the observer sees every record item as it is read, then the file's analysis. */
+  observe?: (file: string) => FileObserver;
+}
+
+/** A consumer of one file's records in the same streaming pass (the job view). */
+export interface FileObserver {
+  add(item: RecordItem | LightSpanItem | LightEventItem): void;
+  finish(analysis: FileAnalysis): void;
 }
 
 /** Everything the HTML report needs about one file (the `perFile` items of `renderReport`). */
@@ -86,6 +94,7 @@ export async function analyzeFile(file: string, options: SummarizeOptions = {}):
   const series = options.metrics ? new MetricSeries(options.maxMetricPoints) : undefined;
   const modelSeries = options.metrics ? new ModelMetricSeries(options.maxMetricPoints) : undefined;
   const segments = new SegmentRouter(file);
+  const observer = options.observe?.(file);
   const readOptions: ReadOptions = {};
   if (options.onProgress !== undefined) readOptions.onProgress = options.onProgress as (p: ReadProgress) => void;
   // Without a span tree or series, records the summary does not look into need not be parsed (light-record.ts).
@@ -99,6 +108,7 @@ export async function analyzeFile(file: string, options: SummarizeOptions = {}):
         else findingsDropped++;
         continue;
       }
+      observer?.add(item);
       if (item.kind === 'light-span' || item.kind === 'light-event') {
         segments.addLight(item);
         continue;
@@ -128,7 +138,7 @@ export async function analyzeFile(file: string, options: SummarizeOptions = {}):
   }
   const segs = segments.finish();
   findings.push(...segments.problems());
-  return {
+  const analysis: FileAnalysis = {
     file,
     summary: combineSegments(segs, [file], findings),
     segments: segs,
@@ -136,6 +146,8 @@ export async function analyzeFile(file: string, options: SummarizeOptions = {}):
     metrics: series?.finish() ?? [],
     modelMetrics: modelSeries?.finish() ?? [],
   };
+  observer?.finish(analysis);
+  return analysis;
 }
 
 /** Groups the segments of all files by session tag (segments without one are not grouped). */
