@@ -1,10 +1,12 @@
 // Options and the `prometheus` exporter factory: bad input is refused with the field, the value and the rule
 // (secrets never shown); a YAML exporter config alone turns the exporter on.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import {
   ConfigError,
   type DefaultRecorder,
@@ -13,7 +15,9 @@ import {
   exporterRegistry,
   OneLoggerProvider,
 } from '@nv-one-logger/core';
+import { readRecords } from '../../core/test/helpers/records.js';
 import { groupPath, PrometheusExporter, type PrometheusExporterOptions, prometheusExporterFactory } from '../src/index.js';
+import { freePort, waitFor } from './helpers/servers.js';
 
 let dir = '';
 before(() => {
@@ -166,7 +170,7 @@ describe('the prometheus exporter factory', () => {
     );
   });
 
-  it('a YAML exporter config alone turns it on: the job is served on the configured port', async () => {
+  it('with the package imported, a YAML exporter config turns it on: served on the configured port', async () => {
     const file = join(dir, 'one_logger_exporters_config.yaml');
     writeFileSync(
       file,
@@ -180,5 +184,50 @@ describe('the prometheus exporter factory', () => {
     const address = await exporter.address;
     const text = await (await fetch(`http://127.0.0.1:${address?.port}/metrics`)).text();
     assert.match(text, /^one_logger_telemetry_errors_total\{application="yaml_job",session="s",world_size="1"\} 1$/m);
+  });
+
+  it('first party: a job importing neither this package nor any exporter is served from its YAML file alone', async () => {
+    const port = await freePort();
+    writeFileSync(
+      join(dir, 'exporters.yaml'),
+      [
+        'exporters:',
+        '  - class_name: file',
+        '    config: { file_path: job.jsonl }',
+        '  - class_name: prometheus',
+        `    config: { port: ${port}, host: 127.0.0.1 }`,
+        '',
+      ].join('\n'),
+    );
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/yaml-only-job.mjs', import.meta.url))], {
+      cwd: dir,
+      env: { ...process.env, ONE_LOGGER_EXPORTER_CONFIG_PATH: join(dir, 'exporters.yaml') },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      await waitFor(`the job to train (stderr: ${stderr})`, async () => (stdout.includes('trained') ? true : undefined));
+      assert.match(stdout, /^exporters FileExporter,PrometheusExporter$/m);
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const records = readRecords(join(dir, 'job.jsonl'));
+      const updates = records.filter((r) => r.event?.name === 'training_metrics_update');
+      assert.equal(updates.at(-1)?.event.attributes.num_iterations, 12);
+      assert.match(
+        text,
+        /^one_logger_train_iterations_total\{application="yaml_only",session="yaml",perf_tag="yaml_perf",rank="0",world_size="1"\} 12$/m,
+      );
+      child.stdin.end();
+      assert.equal(await exited, 0, stderr);
+    } finally {
+      child.kill();
+    }
   });
 });

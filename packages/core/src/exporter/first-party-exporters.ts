@@ -30,6 +30,7 @@ export const FIRST_PARTY_EXPORTERS: readonly FirstPartyExporterPackage[] = [
     packageName: '@nv-one-logger/v1-adapter',
     names: ['v1_wandb', 'nv_one_logger.training_telemetry.v1_adapter.v1_compatible_wandb_exporter.V1CompatibleExporter'],
   },
+  { packageName: '@nv-one-logger/prometheus', names: ['prometheus', 'PrometheusExporter'] },
 ];
 
 /** The first-party package providing exporter `className`, if any. */
