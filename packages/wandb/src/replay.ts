@@ -88,8 +88,9 @@ export async function replayToWandb(
   const finished: Promise<ReplayedRun>[] = [];
   let session: Session | undefined;
 
+  let sessions = 0;
   const open = (startMs: number): Session => {
-    const index = finished.length + (session === undefined ? 0 : 1);
+    const index = sessions++;
     const holder: { s?: Session } = {};
     const identity: RunIdentity = {
       entity: settings.entity,

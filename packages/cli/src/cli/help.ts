@@ -18,6 +18,7 @@ Commands:
   report <files...> [-o <html>] self-contained HTML report with timelines and charts
   validate <files...>           check every record against the schema and the semantic rules
   replay <files...> --otlp <url>  send the records to an OpenTelemetry collector (OTLP/HTTP)
+  replay <files...> --wandb       upload the records to Weights & Biases, one run per session
 
 Options:
   -h, --help       help (also: one-logger <command> --help)
@@ -80,6 +81,7 @@ ${EXIT_CODES}
 `;
 
 export const REPLAY_HELP = `Usage: one-logger replay [options] <files...> --otlp <url>
+       one-logger replay [options] <files...> --wandb
 
 Sends JSONL telemetry written earlier (for example on nodes without network access) to an OpenTelemetry
 collector over OTLP/HTTP, with the same mapping as @nv-one-logger/otel's OTelExporter: one OTel span per
@@ -99,8 +101,20 @@ Options:
 
 OTEL_EXPORTER_OTLP_HEADERS and the other OTEL_EXPORTER_OTLP_* variables apply as for the exporter.
 
+With --wandb the records go to Weights & Biases instead, with @nv-one-logger/wandb's mapping: one run per
+session (a new run at each "application" span or process), one history row per record, model metrics at
+_step = global_step, the job's configuration as the run config; each run is finished with exit code 0, or 1
+when the application failed or the telemetry is incomplete. The API key is read from WANDB_API_KEY only.
+  --wandb                  upload to W&B (instead of --otlp)
+  --entity <name>          W&B entity (default WANDB_ENTITY, else the API key's default entity)
+  --project <name>         W&B project (default WANDB_PROJECT, else "one-logger-tracking")
+  --host <url>             W&B server (default WANDB_BASE_URL, else https://api.wandb.ai)
+  --run-name <name>        display name of every run (default the session tag of its records)
+  --naming <n>             metric names: hierarchical (default, <span>.<attribute>) or flat
+  --timeout-ms <n>         time allowed per request, and for finishing each run (default 30000 and 10000)
+
 Exit codes:
   0  everything was delivered
-  1  spans were dropped (collector unreachable or refusing) or an input could not be read
-  2  usage error (unknown option, missing --otlp or file, bad option value)
+  1  spans or rows were dropped (server unreachable or refusing), a run was not finished, or an input could not be read
+  2  usage error (unknown option, missing --otlp/--wandb or file, bad option value, no WANDB_API_KEY)
 `;

@@ -1,5 +1,6 @@
 // `one-logger replay <files...> --otlp <url>`: sends JSONL written earlier (for example on nodes without network)
 // to an OpenTelemetry collector, with the OTel exporter's mapping. Exit 1 when anything was dropped or unreadable.
+// `--wandb` sends the same files to Weights & Biases instead (replay-wandb.ts).
 import { printable } from '../../model/printable.js';
 import { readRecordBatches } from '../../records/read.js';
 import { flag, parseCommandArgs, positiveInt, UsageError } from '../args.js';
@@ -7,8 +8,25 @@ import { plural } from '../format.js';
 import { EXIT, REPLAY_HELP } from '../help.js';
 import { type CliIo, diagnostic } from '../io.js';
 import { formatFinding } from '../render-summary.js';
+import { replayToWandbCommand } from './replay-wandb.js';
+
+/** The records of `files` in order; findings go to stderr, and each error finding calls `onUnreadable`. */
+async function* readAll(files: string[], io: CliIo, onUnreadable: () => void): AsyncGenerator<unknown> {
+  for (const file of files) {
+    for await (const batch of readRecordBatches(file)) {
+      for (const item of batch) {
+        if (item.kind === 'record') yield item.record;
+        else if (item.kind === 'finding') {
+          if (item.finding.severity === 'error') onUnreadable();
+          diagnostic(io, formatFinding(item.finding));
+        }
+      }
+    }
+  }
+}
 
 export async function replayCommand(args: string[], io: CliIo): Promise<number> {
+  let unreadableWandb = 0; // counted while the W&B replay reads the files
   const { values, positionals } = parseCommandArgs(args, {
     otlp: { type: 'string' },
     protocol: { type: 'string' },
@@ -17,6 +35,12 @@ export async function replayCommand(args: string[], io: CliIo): Promise<number> 
     resource: { type: 'string', multiple: true },
     'timeout-ms': { type: 'string' },
     'no-event-spans': { type: 'boolean' },
+    wandb: { type: 'boolean' },
+    entity: { type: 'string' },
+    project: { type: 'string' },
+    host: { type: 'string' },
+    'run-name': { type: 'string' },
+    naming: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (flag(values, 'help')) {
@@ -24,8 +48,28 @@ export async function replayCommand(args: string[], io: CliIo): Promise<number> 
     return EXIT.OK;
   }
   const url = values.otlp;
-  if (typeof url !== 'string' || url === '') throw new UsageError('replay needs --otlp <collector url>');
+  const wandb = flag(values, 'wandb');
+  if (wandb && url !== undefined) throw new UsageError('replay takes either --otlp <url> or --wandb, not both');
+  if (!wandb && (typeof url !== 'string' || url === '')) throw new UsageError('replay needs --otlp <collector url> or --wandb');
   if (positionals.length === 0) throw new UsageError('replay needs at least one file');
+  if (wandb) {
+    const text = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+    return replayToWandbCommand(
+      () => readAll(positionals, io, () => unreadableWandb++),
+      positionals.length,
+      () => unreadableWandb,
+      {
+        entity: text('entity'),
+        project: text('project'),
+        host: text('host'),
+        runName: text('run-name'),
+        naming: text('naming'),
+        timeoutMillis: positiveInt(values, 'timeout-ms'),
+      },
+      io,
+    );
+  }
+  if (typeof url !== 'string') throw new UsageError('replay needs --otlp <collector url> or --wandb');
   const protocol = values.protocol;
   if (protocol !== undefined && protocol !== 'http/protobuf' && protocol !== 'http/json') {
     throw new UsageError(`--protocol must be http/protobuf or http/json (got ${JSON.stringify(protocol)})`);
@@ -38,19 +82,7 @@ export async function replayCommand(args: string[], io: CliIo): Promise<number> 
   // Loaded only here: the other commands do not pull in the OpenTelemetry SDK.
   const { replayRecords } = await import('@nv-one-logger/otel');
   let unreadable = 0;
-  async function* records(): AsyncGenerator<unknown> {
-    for (const file of positionals) {
-      for await (const batch of readRecordBatches(file)) {
-        for (const item of batch) {
-          if (item.kind === 'record') yield item.record;
-          else if (item.kind === 'finding') {
-            if (item.finding.severity === 'error') unreadable++;
-            diagnostic(io, formatFinding(item.finding));
-          }
-        }
-      }
-    }
-  }
+  const records = (): AsyncGenerator<unknown> => readAll(positionals, io, () => unreadable++);
   // Why spans were dropped, e.g. "export failed: connect ECONNREFUSED 127.0.0.1:4318": the first few distinct reasons.
   const dropReasons = new Set<string>();
   const onDrop = (report: { reason: string; detail?: string }): void => {
