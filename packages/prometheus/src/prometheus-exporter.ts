@@ -1,3 +1,4 @@
+// The exporter: records in, Prometheus metrics out (pulled from /metrics, pushed to a Pushgateway).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
