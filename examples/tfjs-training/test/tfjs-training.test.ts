@@ -2,13 +2,14 @@
 // the same session — and checks its checkpoints, telemetry, summary and report.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fileSystemLoadHandler } from '@nv-one-logger/tfjs';
 import * as tf from '@tensorflow/tfjs';
+import { chromium } from 'playwright-core';
 import { type Rec, readRecords } from '../../../packages/core/test/helpers/records.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -28,6 +29,28 @@ function run(out: string, ...args: string[]) {
 
 const events = (records: Rec[], name: string) => records.filter((r) => r.type === 'event' && r.event.name === name);
 const starts = (records: Rec[], name: string) => records.filter((r) => r.type === 'start' && r.name === name);
+
+/** Opens the demo's report in headless Chromium, saves a screenshot, and counts the points of the loss chart. */
+async function lossChart(report: string, screenshot: string): Promise<{ training: number; validation: number; legend: string[] }> {
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(pathToFileURL(report).href, { waitUntil: 'load' });
+    const artifacts = join(root, 'test-artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, screenshot), fullPage: true });
+    return await page.evaluate(() => {
+      const fig = document.querySelector('figure[data-chart="metric:loss"]');
+      return {
+        training: fig?.querySelectorAll('g.ol-metric-training circle').length ?? 0,
+        validation: fig?.querySelectorAll('g.ol-metric-validation circle').length ?? 0,
+        legend: Array.from(fig?.querySelectorAll('.legend li') ?? []).map((li) => li.textContent ?? ''),
+      };
+    });
+  } finally {
+    await browser.close();
+  }
+}
 
 test('the TF.js demo trains, checkpoints, records, summarizes, and resumes from its last checkpoint', async () => {
   tf.enableProdMode();
@@ -68,6 +91,42 @@ test('the TF.js demo trains, checkpoints, records, summarizes, and resumes from 
     assert.ok(statSync(join(dir, 'report.html')).size > 1000);
     assert.equal(records.at(-1)?.name, 'application');
     assert.equal(records.at(-1)?.type, 'stop');
+
+    // ---- model metrics: the real loss of every epoch (as printed) and of every 16th batch (logEveryNTrainIterations).
+    const modelMetrics = events(records, 'model_metrics').map((e) => e.event.attributes);
+    const epochEnds = modelMetrics.filter((m) => 'val_loss' in m);
+    const printed = [...first.matchAll(/^epoch +\d+\/3: loss ([\d.]+), acc ([\d.]+), val loss ([\d.]+), val acc ([\d.]+)/gm)];
+    assert.deepEqual(
+      epochEnds.map((m) => [m.global_step, m.loss.toFixed(4), m.acc.toFixed(3), m.val_loss.toFixed(4), m.val_acc.toFixed(3)]),
+      printed.map((p, i) => [(i + 1) * BATCHES, p[1], p[2], p[3], p[4]]),
+    );
+    const batchLogs = modelMetrics.filter((m) => !('val_loss' in m));
+    assert.deepEqual(
+      batchLogs.map((m) => m.global_step),
+      [16, 32, 48, 64, 80, 96],
+    );
+    for (const m of batchLogs) assert.ok(m.loss > 0 && m.acc >= 0 && m.acc <= 1, JSON.stringify(m));
+    // Each training update carries the last training loss logged before it (records in file order).
+    let lastLoss: number | undefined;
+    for (const r of records) {
+      if (r.type !== 'event') continue;
+      if (r.event.name === 'model_metrics' && typeof r.event.attributes.loss === 'number') lastLoss = r.event.attributes.loss;
+      if (r.event.name === 'training_metrics_update') assert.equal(r.event.attributes.latest_loss, lastLoss);
+    }
+    // The summary prints the final and the best loss with their steps.
+    const losses = [...batchLogs, ...epochEnds].map((m) => m.loss as number);
+    const lossLine = first.match(/^ {2}loss +last ([\d.e-]+) \(step (\d+)\), min ([\d.e-]+) \(step (\d+)\), max/m);
+    assert.ok(lossLine, first);
+    assert.equal(Number(lossLine[2]), 96);
+    assert.ok(Math.abs(Number(lossLine[1]) - (epochEnds.at(-1)?.loss as number)) < 1e-5);
+    assert.ok(Math.abs(Number(lossLine[3]) - Math.min(...losses)) < 1e-5);
+    assert.match(first, /^ {2}val_loss +last [\d.e-]+ \(step 96\), min/m);
+    // The report draws the loss curve (6 batch + 3 epoch values) with the val_loss curve on the same axes.
+    assert.deepEqual(await lossChart(join(dir, 'report.html'), 'tfjs-demo-report.png'), {
+      training: 9,
+      validation: 3,
+      legend: ['loss (training)', 'val_loss (validation)'],
+    });
 
     // ---- resume: loads step-96, continues the global step for 2 more epochs, async checkpoints, same telemetry file.
     const second = run(out, '--resume', '--epochs', '2', '--async-checkpoints');
