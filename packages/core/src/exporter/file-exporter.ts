@@ -164,8 +164,6 @@ export class FileExporter extends BaseJsonExporter {
   private tornLineLeft = false;
   /** Bytes of the failed write that formed whole lines (kept in the file); set by `writeRange`. */
   private keptBytes = 0;
-  /** Why `resume()` could not write. */
-  private resumeError: unknown;
 
   constructor(options: FileExporterOptions) {
     super();
@@ -287,29 +285,16 @@ export class FileExporter extends BaseJsonExporter {
     }
   }
 
+  // The limit check is one length comparison per record; the byte count and the replacement live in
+  // separate methods so the per-record methods stay small enough to be inlined.
   protected writeRecord(record: JsonRecord): void {
     const line = recordToJsonLine(record, true);
-    if (line.length > SURELY_SHORT_LINE) {
-      const bytes = Buffer.byteLength(line);
-      if (bytes > MAX_RECORD_LINE_BYTES) {
-        this.writeLine(this.tooLongLine(`The ${record.type} record`, {}, bytes, record.type, record.count, record.pid));
-        return;
-      }
-    }
-    this.writeLine(line);
+    this.writeLine(line.length > SURELY_SHORT_LINE ? this.recordWithinLimit(line, record) : line);
   }
 
   protected override writeSpanRecord(type: SpanRecord['type'], span: Span, count: number, pid: number): void {
     const line = spanRecordLine(type, span, count, pid, true);
-    if (line.length > SURELY_SHORT_LINE) {
-      const bytes = Buffer.byteLength(line);
-      if (bytes > MAX_RECORD_LINE_BYTES) {
-        const about = `The ${type} record of span ${shortName(span.name)} (id=${span.id})`;
-        this.writeLine(this.tooLongLine(about, { span_name: shortName(span.name), span_id: span.id }, bytes, type, count, pid));
-        return;
-      }
-    }
-    this.writeLine(line);
+    this.writeLine(line.length > SURELY_SHORT_LINE ? this.spanWithinLimit(line, type, span, count, pid) : line);
   }
 
   protected override writeEventRecord(
@@ -320,16 +305,28 @@ export class FileExporter extends BaseJsonExporter {
     pid: number,
   ): void {
     const line = eventRecordLine(type, event, span, count, pid, true);
-    if (line.length > SURELY_SHORT_LINE) {
-      const bytes = Buffer.byteLength(line);
-      if (bytes > MAX_RECORD_LINE_BYTES) {
-        const about = `The ${type} record ${shortName(event.name)} of span ${shortName(span.name)} (id=${span.id})`;
-        const attributes = { span_name: shortName(span.name), span_id: span.id, event_name: shortName(event.name) };
-        this.writeLine(this.tooLongLine(about, attributes, bytes, type, count, pid));
-        return;
-      }
-    }
-    this.writeLine(line);
+    this.writeLine(line.length > SURELY_SHORT_LINE ? this.eventWithinLimit(line, type, event, span, count, pid) : line);
+  }
+
+  private recordWithinLimit(line: string, record: JsonRecord): string {
+    const bytes = Buffer.byteLength(line);
+    if (bytes <= MAX_RECORD_LINE_BYTES) return line;
+    return this.tooLongLine(`The ${record.type} record`, {}, bytes, record.type, record.count, record.pid);
+  }
+
+  private spanWithinLimit(line: string, type: SpanRecord['type'], span: Span, count: number, pid: number): string {
+    const bytes = Buffer.byteLength(line);
+    if (bytes <= MAX_RECORD_LINE_BYTES) return line;
+    const about = `The ${type} record of span ${shortName(span.name)} (id=${span.id})`;
+    return this.tooLongLine(about, { span_name: shortName(span.name), span_id: span.id }, bytes, type, count, pid);
+  }
+
+  private eventWithinLimit(line: string, type: string, event: Event, span: Span, count: number, pid: number): string {
+    const bytes = Buffer.byteLength(line);
+    if (bytes <= MAX_RECORD_LINE_BYTES) return line;
+    const about = `The ${type} record ${shortName(event.name)} of span ${shortName(span.name)} (id=${span.id})`;
+    const attributes = { span_name: shortName(span.name), span_id: span.id, event_name: shortName(event.name) };
+    return this.tooLongLine(about, attributes, bytes, type, count, pid);
   }
 
   /** The telemetry-data error that replaces a record whose line is over the limit (it takes the record's count). */
@@ -377,7 +374,7 @@ export class FileExporter extends BaseJsonExporter {
       super.close();
       if (this.byteLength + this.pendingLines.length > 0) this.drain();
       // A last chance to put the loss report in the file.
-      if (this.unreportedLost > 0 && this.fd !== undefined) this.resume();
+      if (this.unreportedLost > 0 && this.fd !== undefined) this.writeLossReportAlone();
     } finally {
       if (this.timer !== undefined) clearInterval(this.timer);
       if (this.rotationTimer !== undefined) clearInterval(this.rotationTimer);
@@ -439,8 +436,8 @@ export class FileExporter extends BaseJsonExporter {
   private writeBytes(): void {
     const n = this.byteLength;
     this.byteLength = 0;
-    if ((this.unreportedLost > 0 || this.tornLineLeft) && !this.resume()) {
-      this.failed(this.resumeError, this.bytes, 0, n);
+    if (this.unreportedLost > 0 || this.tornLineLeft) {
+      this.writeAfterLoss(this.bytes, n);
       return;
     }
     const e = this.writeRange(this.bytes, 0, n);
@@ -454,8 +451,8 @@ export class FileExporter extends BaseJsonExporter {
 
   /** Writes one line now (per-record mode). */
   private writeAll(line: string): void {
-    if ((this.unreportedLost > 0 || this.tornLineLeft) && !this.resume()) {
-      this.failed(this.resumeError, undefined, 0, 0, line);
+    if (this.unreportedLost > 0 || this.tornLineLeft) {
+      this.writeAllAfterLoss(line);
       return;
     }
     let written: number;
@@ -468,26 +465,34 @@ export class FileExporter extends BaseJsonExporter {
     }
     // A short write (rare: disk full, signals) is completed from the encoded bytes.
     const total = Buffer.byteLength(line);
-    if (written < total) {
-      const bytes = Buffer.from(line);
-      const e = this.writeRange(bytes, written, total);
-      if (e !== undefined) this.failed(e, bytes, this.keptBytes, total);
-    }
+    if (written < total) this.finishShortWrite(line, written, total);
+  }
+
+  private writeAllAfterLoss(line: string): void {
+    const bytes = Buffer.from(line);
+    this.writeAfterLoss(bytes, bytes.length);
+  }
+
+  private finishShortWrite(line: string, written: number, total: number): void {
+    const bytes = Buffer.from(line);
+    const e = this.writeRange(bytes, written, total);
+    if (e !== undefined) this.failed(e, bytes, this.keptBytes, total);
   }
 
   /**
    * Writes `bytes[from, to)` (the part before `from` is already in the file). Returns the error of a failed
    * write, after cutting off the torn line it left; `keptBytes` then tells how much of `bytes` stays in the
-   * file as whole lines.
+   * file as whole lines. `bytes[0, unit)` is written whole or not at all.
    */
-  private writeRange(bytes: Buffer, from: number, to: number): unknown {
+  private writeRange(bytes: Buffer, from: number, to: number, unit = 0): unknown {
     const fd = this.fd as number;
     let written = from;
     try {
       while (written < to) written += writeSync(fd, bytes, written, to - written);
       return undefined;
     } catch (e) {
-      const kept = written === 0 ? 0 : bytes.lastIndexOf(NEWLINE, written - 1) + 1;
+      let kept = written === 0 ? 0 : bytes.lastIndexOf(NEWLINE, written - 1) + 1;
+      if (kept < unit) kept = 0;
       if (kept < written) this.cutTornLine(fd, bytes.subarray(kept, written));
       this.keptBytes = kept;
       return e;
@@ -533,24 +538,45 @@ export class FileExporter extends BaseJsonExporter {
   }
 
   /**
-   * Before writing again after a loss: ends a torn line that could not be cut, then writes the loss report.
-   * Returns false (with `resumeError`) if that fails, so the caller's lines are lost as well.
+   * Writes `data[0, to)` (whole lines) after records were lost: first ends a torn line that could not be cut,
+   * then writes the loss report together with the first line. The two go in one write and stay only
+   * together, so the report appears once records really fit again, not while the disk is still full.
    */
-  private resume(): boolean {
-    const fd = this.fd as number;
+  private writeAfterLoss(data: Buffer, to: number): void {
     if (this.tornLineLeft) {
       try {
-        writeSync(fd, '\n');
+        writeSync(this.fd as number, '\n');
         this.tornLineLeft = false;
       } catch (e) {
-        this.resumeError = e;
-        return false;
+        this.failed(e, data, 0, to);
+        return;
       }
     }
-    if (this.unreportedLost === 0) return true;
-    const n = this.unreportedLost;
-    const message = `${n} records could not be written to ${this.filePath} (${this.lostCause}) and are lost; writing resumed after them`;
-    const error = TelemetryDataError.of(TelemetryDataErrorType.INCOMPLETE_TELEMETRY_DATA, message, { lost_record_count: n });
+    if (this.unreportedLost === 0) {
+      const e = this.writeRange(data, 0, to);
+      if (e !== undefined) this.failed(e, data, this.keptBytes, to);
+      return;
+    }
+    const report = this.lossReport();
+    const chunk = Buffer.concat([report, data.subarray(0, to)]);
+    const unit = report.length + data.indexOf(NEWLINE) + 1;
+    const e = this.writeRange(chunk, 0, chunk.length, unit);
+    if (e === undefined || this.keptBytes >= unit) this.lossReported();
+    if (e !== undefined) this.failed(e, chunk, Math.max(this.keptBytes, report.length), chunk.length);
+  }
+
+  /** At close: the loss report on its own, if it fits. */
+  private writeLossReportAlone(): void {
+    const report = this.lossReport();
+    const e = this.writeRange(report, 0, report.length, report.length);
+    if (e === undefined) this.lossReported();
+  }
+
+  /** The `telemetry_data_error` line about the records lost so far (it takes the last lost record's count). */
+  private lossReport(): Buffer {
+    const error = TelemetryDataError.of(TelemetryDataErrorType.INCOMPLETE_TELEMETRY_DATA, this.lossMessage(), {
+      lost_record_count: this.unreportedLost,
+    });
     const line = recordToJsonLine(
       {
         type: 'telemetry_data_error',
@@ -560,15 +586,16 @@ export class FileExporter extends BaseJsonExporter {
       },
       true,
     );
-    const bytes = Buffer.from(line);
-    const e = this.writeRange(bytes, 0, bytes.length);
-    if (e !== undefined) {
-      this.resumeError = e;
-      return false;
-    }
+    return Buffer.from(line);
+  }
+
+  private lossMessage(): string {
+    return `${this.unreportedLost} records could not be written to ${this.filePath} (${this.lostCause}) and are lost`;
+  }
+
+  private lossReported(): void {
+    internalLogger.warning(`FileExporter: writing to ${this.filePath} resumed; ${this.lossMessage()}`);
     this.unreportedLost = 0;
-    internalLogger.warning(`FileExporter: writing to ${this.filePath} resumed; ${message.slice(0, message.indexOf(';'))}`);
-    return true;
   }
 
   /**
