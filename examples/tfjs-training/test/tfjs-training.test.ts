@@ -31,7 +31,10 @@ const events = (records: Rec[], name: string) => records.filter((r) => r.type ==
 const starts = (records: Rec[], name: string) => records.filter((r) => r.type === 'start' && r.name === name);
 
 /** Opens the demo's report in headless Chromium, saves a screenshot, and counts the points of the loss chart. */
-async function lossChart(report: string, screenshot: string): Promise<{ training: number; validation: number; legend: string[] }> {
+async function lossChart(
+  report: string,
+  screenshot: string,
+): Promise<{ training: number; validation: number; legend: string[]; saysPerGpu: boolean }> {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -45,6 +48,7 @@ async function lossChart(report: string, screenshot: string): Promise<{ training
         training: fig?.querySelectorAll('g.ol-metric-training circle').length ?? 0,
         validation: fig?.querySelectorAll('g.ol-metric-validation circle').length ?? 0,
         legend: Array.from(fig?.querySelectorAll('.legend li') ?? []).map((li) => li.textContent ?? ''),
+        saysPerGpu: document.body.innerText.includes('per GPU'),
       };
     });
   } finally {
@@ -126,7 +130,9 @@ test('the TF.js demo trains, checkpoints, records, summarizes, and resumes from 
       training: 9,
       validation: 3,
       legend: ['loss (training)', 'val_loss (validation)'],
+      saysPerGpu: false, // the demo trains on the CPU backend
     });
+    assert.doesNotMatch(first, /per GPU/);
 
     // ---- resume: loads step-96, continues the global step for 2 more epochs, async checkpoints, same telemetry file.
     const second = run(out, '--resume', '--epochs', '2', '--async-checkpoints');

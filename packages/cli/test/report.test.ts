@@ -336,7 +336,7 @@ describe('renderReport', () => {
     assert.deepEqual(rows.get('Start'), ['2025-01-15 09:00:00 UTC']);
     assert.deepEqual(rows.get('Iterations (job / overall)'), ['2,050 / 2,050']);
     assert.deepEqual(rows.get('Iteration time mean (min – max)'), ['390 ms (310 ms – 1.20 s)']);
-    assert.deepEqual(rows.get('TFLOP/s per GPU latest (min – max)'), ['118.2 (101.5 – 121.7)']);
+    assert.deepEqual(rows.get('TFLOP/s latest (min – max)'), ['118.2 (101.5 – 121.7) per GPU']);
     assert.deepEqual(rows.get('Saves (sync / async)'), ['6 (6 / 0)']);
     assert.deepEqual(rows.get('Training'), ['84.0%']);
     assert.deepEqual(rows.get('Errors'), ['1']);

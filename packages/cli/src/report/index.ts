@@ -133,7 +133,7 @@ function fileSection(f: ReportFile, i: number): Html {
   const parts: Html[] = [];
   const notes: Html[] = [];
   if (axis !== undefined && f.metrics.length > 0) {
-    const input = { metrics: f.metrics, checkpoints, errors, axis, marginLeft };
+    const input = { metrics: f.metrics, checkpoints, errors, axis, marginLeft, backend: s.application.backend };
     const iteration = iterationTimeFigure(input);
     const throughput = throughputFigure(input);
     if (iteration !== undefined) parts.push(iteration);

@@ -3,6 +3,7 @@
 
 import * as Plot from '@observablehq/plot';
 import type { TrainingMetricPoint } from '../model/types.js';
+import { throughputLabel } from '../summary/model-metrics.js';
 import { figure } from './figure.js';
 import { fmtInt, fmtNum, fmtSeconds } from './format.js';
 import type { Html } from './html.js';
@@ -28,6 +29,8 @@ export interface MetricChartInput {
   axis: TimeAxis;
   /** Shared with the timeline so the x axes line up. */
   marginLeft: number;
+  /** The recorded compute backend: on the CPU the throughput is per rank, not per GPU. */
+  backend?: string | undefined;
 }
 
 export function iterationTimeFigure(input: MetricChartInput): Html | undefined {
@@ -112,15 +115,17 @@ export function throughputFigure(input: MetricChartInput): Html | undefined {
   }
   if (dots.length === 0) return undefined;
   const shown = thin(dots);
+  const unit = throughputLabel(input.backend);
+  const per = unit.replace('TFLOP/s ', '');
   const svg = renderPlot({
-    ariaLabel: 'Training throughput per GPU over time',
+    ariaLabel: `Training throughput ${per} over time`,
     width: CHART_WIDTH,
     height: 260,
     marginLeft: input.marginLeft,
     marginBottom: 40,
     style: { fontSize: '12px' },
     x: { domain: [0, axis.extent], label: axis.label, labelAnchor: 'right', grid: true },
-    y: { label: '↑ TFLOP/s per GPU', zero: true, grid: true, tickFormat: fmtNum },
+    y: { label: `↑ ${unit}`, zero: true, grid: true, tickFormat: fmtNum },
     marks: [
       Plot.lineY(dots, { x: 'x', y: 'y', stroke: COLOR.throughput, strokeWidth: 1.5, className: 'ol-line', ariaDescription: 'throughput' }),
       ...markerRules(input),
@@ -130,15 +135,15 @@ export function throughputFigure(input: MetricChartInput): Html | undefined {
         fill: COLOR.throughput,
         ...dotStyle(shown.length),
         title: (d: Datum) =>
-          `iteration ${fmtInt(d.p.currentIteration)}\n${fmtNum(d.y)} TFLOP/s per GPU (job average)\nat ${fmtNum(d.x)} ${axis.unit}`,
+          `iteration ${fmtInt(d.p.currentIteration)}\n${fmtNum(d.y)} ${unit} (job average)\nat ${fmtNum(d.x)} ${axis.unit}`,
       }),
     ],
   });
   return figure(
     'throughput',
-    'Throughput per GPU',
+    `Throughput ${per}`,
     svg,
-    [{ label: 'TFLOP/s per GPU, job average so far', color: COLOR.throughput, shape: 'dot' }, ...markerLegend(input)],
+    [{ label: `${unit}, job average so far`, color: COLOR.throughput, shape: 'dot' }, ...markerLegend(input)],
     `${fmtInt(dots.length)} metric updates with throughput.` + thinNote(dots.length, shown.length),
   );
 }

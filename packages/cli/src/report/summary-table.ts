@@ -1,6 +1,7 @@
 // Summary tables: one column per summary (session or file), one table per group of rows (application, phases, ...).
 
 import type { JobSummary } from '../model/types.js';
+import { throughputLabel } from '../summary/model-metrics.js';
 import { fmtDuration, fmtInt, fmtNum, fmtPercent, fmtSeconds, fmtTime, MISSING } from './format.js';
 import { el, type Html, join } from './html.js';
 
@@ -27,6 +28,7 @@ const GROUPS: readonly { name: string; rows: readonly Row[] }[] = [
       { label: 'Perf tag', value: (s) => perfTag(s.application.perfTag) },
       { label: 'Ranks', value: (s) => ranks(s.application.ranks) },
       { label: 'World size', value: (s) => fmtInt(s.application.worldSize) },
+      { label: 'Backend', value: (s) => s.application.backend ?? MISSING },
       { label: 'Start', value: (s) => fmtTime(s.application.startMs) },
       { label: 'End', value: (s) => fmtTime(s.application.endMs) },
       { label: 'Duration', value: (s) => fmtDuration(s.application.durationMs) },
@@ -62,12 +64,16 @@ const GROUPS: readonly { name: string; rows: readonly Row[] }[] = [
           ),
       },
       {
-        label: 'TFLOP/s per GPU latest (min – max)',
+        // The unit goes with the value: per GPU, or per rank when the recorded backend is the CPU.
+        label: 'TFLOP/s latest (min – max)',
         value: (s) => {
           const t = s.training.throughputPerGpuTflops;
-          return range(fmtNum(t.latest), fmtNum(t.min), fmtNum(t.max));
+          if (t.latest === undefined) return MISSING;
+          return `${range(fmtNum(t.latest), fmtNum(t.min), fmtNum(t.max))} ${throughputLabel(s.application.backend).replace('TFLOP/s ', '')}`;
         },
       },
+      { label: 'Samples/s (all ranks)', value: (s) => fmtNum(s.training.samplesPerSec) },
+      { label: 'Iterations/s', value: (s) => fmtNum(s.training.iterationsPerSec) },
       { label: 'Time to first iteration', value: (s) => fmtDuration(s.training.timeToFirstIterationMs) },
     ],
   },
