@@ -196,6 +196,8 @@ function instrument(FileExporter, url) {
     try {
       checkLine(this, line, url);
     } catch (e) {
+      // A test that exhausts the stack on purpose leaves the check no stack either: that line goes unchecked.
+      if (e instanceof RangeError && String(e.message).includes('call stack')) return writeLine.call(this, line);
       // A fault of the check itself fails the run but never reaches the library.
       if (!checkBroken) fail(`the record check failed: ${e?.stack ?? e}`);
       checkBroken = true;

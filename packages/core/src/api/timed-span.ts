@@ -2,6 +2,7 @@ import type { AttributesInput } from '../core/attributes.js';
 import { OneLoggerError } from '../core/errors.js';
 import type { Span } from '../core/span.js';
 import { isThenable } from '../internal/utils.js';
+import { DefaultRecorder } from '../recorder/default-recorder.js';
 import { OneLoggerProvider } from './provider.js';
 import type { Recorder } from './recorder.js';
 
@@ -41,11 +42,34 @@ function finishAfterError(recorder: Recorder, span: Span | undefined, name: stri
  */
 export function timedSpan<T>(name: string, fn: (span: Span | undefined) => T, options?: TimedSpanOptions): T {
   const recorder = getRecorder();
-  const span = recorder.start(name, {
+  const span = startScoped(recorder, name, options);
+  if (span === undefined || !(recorder instanceof DefaultRecorder)) return runThroughRecorder(recorder, span, name, fn);
+  // The body runs right from this frame (no run() wrapper in between) and everything else happens in calls
+  // made before or after it: one small library frame per nesting level.
+  const previous = recorder.enterSpanScope(span);
+  let result: T;
+  try {
+    result = fn(span);
+  } catch (e) {
+    recorder.leaveSpanScope(previous);
+    finishAfterError(recorder, span, name, e);
+    throw e;
+  }
+  recorder.leaveSpanScope(previous);
+  return finish(recorder, span, name, result);
+}
+
+/** Starts the span of a `timedSpan` (not made current here: the body's own context makes it current). */
+function startScoped(recorder: Recorder, name: string, options: TimedSpanOptions | undefined): Span | undefined {
+  return recorder.start(name, {
     spanAttributes: options?.spanAttributes,
     startEventAttributes: options?.startEventAttributes,
     activate: false,
   });
+}
+
+/** `timedSpan` with a custom recorder, or with no span (library disabled): through `runWithSpan`. */
+function runThroughRecorder<T>(recorder: Recorder, span: Span | undefined, name: string, fn: (span: Span | undefined) => T): T {
   let result: T;
   try {
     result = recorder.runWithSpan(span, fn);
@@ -53,6 +77,11 @@ export function timedSpan<T>(name: string, fn: (span: Span | undefined) => T, op
     finishAfterError(recorder, span, name, e);
     throw e;
   }
+  return finish(recorder, span, name, result);
+}
+
+/** Stops the span now, or when the body's promise settles (recording its rejection). */
+function finish<T>(recorder: Recorder, span: Span | undefined, name: string, result: T): T {
   if (isThenable(result)) {
     return Promise.resolve(result).then(
       (value) => {

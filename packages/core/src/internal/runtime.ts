@@ -116,6 +116,11 @@ export function handleTelemetryFailure(functionName: string, error: unknown, sin
     internalLogger.error(message);
     throw error;
   }
+  if (error instanceof RangeError && error.message.includes('call stack')) {
+    // The job's own call depth left the library no stack: that call is skipped, the library stays on.
+    internalLogger.once('ERROR', `stack:${functionName}`, `${message} (the job's call depth; the call was skipped)`);
+    return undefined;
+  }
   if (runtime.enabled) {
     if (!runtime.fatalErrorLogged) {
       runtime.fatalErrorLogged = true;

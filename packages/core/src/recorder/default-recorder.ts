@@ -36,9 +36,29 @@ export interface DefaultRecorderOptions {
   maxErrorTextLength?: number;
   /** Export the stack of a recorded exception as `exception_traceback`. Default true. */
   includeTraceback?: boolean;
+  /**
+   * How long `flush()` and `close()` wait for each exporter's own `flush()`/`close()`, in milliseconds. An
+   * exporter that overruns is reported and disabled, and the recorder goes on without it (every other
+   * exporter is still flushed and closed). Default 5000.
+   */
+  exporterTimeoutMillis?: number;
+  /**
+   * At most this many spans are tracked as open (started, not yet stopped). A span started past the bound
+   * is still exported and can be stopped as usual, but the recorder does not track it: `close()` does not
+   * stop it and `getActiveSpansByName()` does not list it. Reaching the bound is reported once as a
+   * telemetry-data error. Default 100,000.
+   */
+  maxOpenSpans?: number;
 }
 
 const DEFAULT_MAX_ERROR_TEXT_LENGTH = 8192;
+export const DEFAULT_EXPORTER_TIMEOUT_MILLIS = 5000;
+export const DEFAULT_MAX_OPEN_SPANS = 100_000;
+
+/** A stack overflow inside an exporter call is the depth of the job's own code, not a fault of the exporter. */
+function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && e.message.includes('call stack');
+}
 
 /** Per-exporter bookkeeping. */
 export interface ExporterStatus {
@@ -51,7 +71,7 @@ export interface ExporterStatus {
 }
 
 /** The current span of one async context. `timedSpan` scopes get their own cell. */
-interface ContextCell {
+export interface ContextCell {
   latest: Span | undefined;
 }
 
@@ -71,8 +91,12 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
   private readonly maxFailures: number;
   private readonly context = new AsyncLocalStorage<ContextCell>();
   private readonly rootCell: ContextCell = { latest: undefined };
-  /** Started and not yet stopped spans, in start order. */
-  private readonly spans = new RunningSpans();
+  /** Started and not yet stopped spans, in start order (at most `maxOpenSpans`). */
+  private readonly spans: RunningSpans;
+  private openSpansBoundReported = false;
+  private readonly exporterTimeout: number;
+  /** Exporter calls (`flush`, `close`) being waited for, so a process that exits meanwhile can still report them. */
+  private readonly pendingWaits = new Set<{ readonly s: ExporterStatus; readonly call: 'flush' | 'close' }>();
   private closedFlag = false;
   private readonly initializationProblems: string[] = [];
   private readonly maxErrorText: number;
@@ -122,6 +146,16 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
         `DefaultRecorder.redactErrorText: must be a function (text, field) => string (got ${typeof options.redactErrorText})`,
       );
     }
+    const timeout = options.exporterTimeoutMillis ?? DEFAULT_EXPORTER_TIMEOUT_MILLIS;
+    if (!Number.isInteger(timeout) || timeout < 1) {
+      throw new OneLoggerError(`DefaultRecorder.exporterTimeoutMillis: must be a positive integer (got ${String(timeout)})`);
+    }
+    const maxOpen = options.maxOpenSpans ?? DEFAULT_MAX_OPEN_SPANS;
+    if (!Number.isInteger(maxOpen) || maxOpen < 1) {
+      throw new OneLoggerError(`DefaultRecorder.maxOpenSpans: must be a positive integer (got ${String(maxOpen)})`);
+    }
+    this.exporterTimeout = timeout;
+    this.spans = new RunningSpans(maxOpen);
     this.maxErrorText = maxText;
     this.redact = options.redactErrorText;
     this.includeTraceback = options.includeTraceback !== false;
@@ -140,7 +174,8 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
     // disabled and its problem kept; the provider throws or reports it, according to the error strategy.
     for (const s of this.statuses) {
       try {
-        s.exporter.initialize();
+        const r: unknown = s.exporter.initialize();
+        if (r !== undefined && isThenable(r)) this.observeInitialization(s, r);
       } catch (e) {
         s.forceDisabled = true;
         const message = `Exporter ${exporterName(s.exporter)} could not be initialized and is disabled: ${messageOf(e)}`;
@@ -227,6 +262,23 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
     return this.context.run({ latest: span }, fn, span);
   }
 
+  /**
+   * @internal For `timedSpan`: what `runWithSpan` does, split in two so that no library frame sits between
+   * the caller and its callback (deep synchronous nesting reaches nearly the depth of a plain function call).
+   * Makes `span` the current span of a fresh context for the code that runs until `leaveSpanScope(previous)`
+   * and for every async continuation created meanwhile; returns the context to restore.
+   */
+  enterSpanScope(span: Span): ContextCell | undefined {
+    const previous = this.context.getStore();
+    this.context.enterWith({ latest: span });
+    return previous;
+  }
+
+  /** @internal Restores the context `enterSpanScope` returned. */
+  leaveSpanScope(previous: ContextCell | undefined): void {
+    this.context.enterWith(previous as ContextCell);
+  }
+
   /** All started, not yet stopped spans named `name`, in start order. */
   getActiveSpansByName(name: string): Span[] {
     const out: Span[] = [];
@@ -244,6 +296,7 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
     return this.resolveLatest(this.cell());
   }
 
+  /** Flushes every exporter; waits at most `exporterTimeoutMillis` for each. Never rejects. */
   async flush(): Promise<void> {
     const pending: Promise<void>[] = [];
     for (const s of this.statuses) {
@@ -303,14 +356,15 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
       while (p !== undefined && !this.shouldExport(p.name)) p = p.parentSpan;
       span.exportedParentId = p?.id;
     }
-    this.spans.add(span);
+    if (!this.spans.add(span)) this.reportOpenSpansBound();
     if (options?.activate !== false) cell.latest = span;
     if (exported) {
       for (const s of this.statuses) {
         if (s.forceDisabled) continue;
         try {
           // A JSON exporter may hold the start back, so this alone does not prove delivery.
-          s.exporter.exportStart(span);
+          const r: unknown = s.exporter.exportStart(span);
+          if (r !== undefined) this.observe(s, r);
         } catch (e) {
           this.exportFailed(s, e);
         }
@@ -343,7 +397,8 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
       for (const s of this.statuses) {
         if (s.forceDisabled) continue;
         try {
-          s.exporter.exportStop(span);
+          const r: unknown = s.exporter.exportStop(span);
+          if (r !== undefined) this.observe(s, r);
           s.anyDataExportedSuccessfully = true;
         } catch (e) {
           this.exportFailed(s, e);
@@ -360,7 +415,8 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
       for (const s of this.statuses) {
         if (s.forceDisabled) continue;
         try {
-          s.exporter.exportEvent(event, span);
+          const r: unknown = s.exporter.exportEvent(event, span);
+          if (r !== undefined) this.observe(s, r);
           s.anyDataExportedSuccessfully = true;
         } catch (e) {
           this.exportFailed(s, e);
@@ -383,7 +439,8 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
       for (const s of this.statuses) {
         if (s.forceDisabled) continue;
         try {
-          s.exporter.exportError(event, span);
+          const r: unknown = s.exporter.exportError(event, span);
+          if (r !== undefined) this.observe(s, r);
           s.anyDataExportedSuccessfully = true;
         } catch (e) {
           this.exportFailed(s, e);
@@ -455,7 +512,8 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
         : TelemetryDataErrorType.NO_TELEMETRY_DATA;
       const error = TelemetryDataError.of(type, errorMessage, attributes);
       try {
-        s.exporter.exportTelemetryDataError(error);
+        const r: unknown = s.exporter.exportTelemetryDataError(error);
+        if (r !== undefined) this.observe(s, r);
         s.anyDataExportedSuccessfully = true;
       } catch (e) {
         this.exportFailed(s, e);
@@ -463,9 +521,37 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
     }
   }
 
+  /**
+   * A promise (any thenable) returned by an export method: its rejection is that exporter's failure, counted
+   * like a throw, and never reaches the job as an unhandled rejection. Only called for a non-undefined return,
+   * so synchronous exporters pay one comparison.
+   */
+  private observe(s: ExporterStatus, r: unknown): void {
+    if (!isThenable(r)) return;
+    Promise.resolve(r).then(undefined, (e: unknown) => this.exportFailed(s, e));
+  }
+
+  /** An `initialize()` that returned a promise which then rejected: the exporter is disabled and that is reported. */
+  private observeInitialization(s: ExporterStatus, r: PromiseLike<unknown>): void {
+    Promise.resolve(r).then(undefined, (e: unknown) => {
+      s.forceDisabled = true;
+      const message = `Exporter ${exporterName(s.exporter)} could not be initialized and is disabled: ${messageOf(e)}`;
+      this.initializationProblems.push(message);
+      internalLogger.error(message);
+      this.reportTelemetryDataErrorUnguarded(message);
+    });
+  }
+
   private exportFailed(s: ExporterStatus, e: unknown): void {
-    s.numErrors++;
     const name = exporterName(s.exporter);
+    if (isStackOverflow(e)) {
+      // Not counted: five deep recursions of the job must not disable a working exporter. The record is lost.
+      internalLogger.once('ERROR', `stack:${name}`, `Exporter ${name} ran out of stack (the job's call depth); that record is lost.`);
+      return;
+    }
+    s.numErrors++;
+    // Late asynchronous failures of an exporter already disabled are counted, not logged again.
+    if (s.forceDisabled) return;
     const message = `Error exporting data via exporter ${name}: ${messageOf(e)}`;
     internalLogger.error(message);
     if (!s.telemetryDataErrorReported) {
@@ -473,10 +559,13 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
       const type = s.anyDataExportedSuccessfully
         ? TelemetryDataErrorType.INCOMPLETE_TELEMETRY_DATA
         : TelemetryDataErrorType.NO_TELEMETRY_DATA;
-      try {
-        s.exporter.exportTelemetryDataError(TelemetryDataError.of(type, message));
-      } catch (e2) {
+      const couldNot = (e2: unknown): void =>
         internalLogger.error(`Could not export telemetry data error for exporter ${name}: ${messageOf(e2)}`);
+      try {
+        const r: unknown = s.exporter.exportTelemetryDataError(TelemetryDataError.of(type, message));
+        if (r !== undefined && isThenable(r)) Promise.resolve(r).then(undefined, couldNot);
+      } catch (e2) {
+        couldNot(e2);
       }
     }
     if (s.numErrors >= this.maxFailures && !s.forceDisabled) {
@@ -500,28 +589,43 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
   }
 
   private async closeExporters(): Promise<void> {
-    // flush() tells the two kinds apart and starts delivery; it is not awaited, because close() delivers
-    // what is left within the exporter's own bound (awaiting both would double that bound).
-    const asynchronous = new Set<ExporterStatus>();
-    const flushes: Promise<void>[] = [];
-    for (const s of this.statuses) {
-      if (s.forceDisabled) continue;
-      const done = this.flushOne(s);
-      if (done === undefined) continue;
-      asynchronous.add(s);
-      flushes.push(done);
+    // A process that runs out of work while an exporter never settles exits without the bound firing:
+    // the exporters still waited for are reported then, to the exporters not yet closed (the file's).
+    process.on('exit', this.reportPendingAtExit);
+    try {
+      // flush() tells the two kinds apart and starts delivery; it is not awaited first, because close()
+      // delivers what is left within the exporter's own bound (awaiting both would double that bound).
+      const asynchronous = new Set<ExporterStatus>();
+      const flushes: Promise<void>[] = [];
+      for (const s of this.statuses) {
+        if (s.forceDisabled) continue;
+        const done = this.flushOne(s);
+        if (done === undefined) continue;
+        asynchronous.add(s);
+        flushes.push(done);
+      }
+      await this.closeAll(this.statuses.filter((s) => asynchronous.has(s)));
+      await Promise.all(flushes);
+      await this.closeAll(this.statuses.filter((s) => !asynchronous.has(s)));
+    } finally {
+      process.off('exit', this.reportPendingAtExit);
+      this.exportersClosed = true;
     }
-    await this.closeAll(this.statuses.filter((s) => asynchronous.has(s)));
-    await Promise.all(flushes);
-    await this.closeAll(this.statuses.filter((s) => !asynchronous.has(s)));
-    this.exportersClosed = true;
   }
 
-  /** Flushes one exporter; a failure counts against it. Returns the pending flush of an asynchronous exporter. */
+  /**
+   * Flushes one exporter; a failure counts against it. Returns the pending flush of an asynchronous exporter,
+   * bounded by `exporterTimeoutMillis` (it never rejects).
+   */
   private flushOne(s: ExporterStatus): Promise<void> | undefined {
     try {
-      const r = s.exporter.flush();
-      return isThenable(r) ? Promise.resolve(r).then(undefined, (e: unknown) => this.exportFailed(s, e)) : undefined;
+      const r: unknown = s.exporter.flush();
+      if (!isThenable(r)) return undefined;
+      return this.bounded(
+        s,
+        'flush',
+        Promise.resolve(r).then(undefined, (e: unknown) => this.exportFailed(s, e)),
+      );
     } catch (e) {
       this.exportFailed(s, e);
       return undefined;
@@ -529,15 +633,75 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
   }
 
   private async closeAll(statuses: ExporterStatus[]): Promise<void> {
-    await Promise.all(
-      statuses.map(async (s) => {
-        this.closingExporters.add(s);
-        try {
-          await s.exporter.close();
-        } catch (e) {
-          internalLogger.error(`Could not close the exporter ${exporterName(s.exporter)}: ${messageOf(e)}`);
-        }
-      }),
-    );
+    const pending: Promise<void>[] = [];
+    for (const s of statuses) {
+      this.closingExporters.add(s);
+      const failed = (e: unknown): void =>
+        internalLogger.error(`Could not close the exporter ${exporterName(s.exporter)}: ${messageOf(e)}`);
+      try {
+        const r: unknown = s.exporter.close();
+        if (isThenable(r)) pending.push(this.bounded(s, 'close', Promise.resolve(r).then(undefined, failed)));
+      } catch (e) {
+        failed(e);
+      }
+    }
+    await Promise.all(pending);
+  }
+
+  /**
+   * Waits for `work` (which never rejects) at most `exporterTimeoutMillis`. An exporter that overruns is
+   * reported, to the log and as a telemetry-data error to the exporters still open, and disabled. The timer
+   * is unref'd: it never keeps a process alive by itself.
+   */
+  private bounded(s: ExporterStatus, call: 'flush' | 'close', work: Promise<void>): Promise<void> {
+    const wait = { s, call };
+    this.pendingWaits.add(wait);
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.pendingWaits.delete(wait);
+        this.reportOverrun(s, `did not finish ${call}() within ${this.exporterTimeout} ms; the recorder stopped waiting for it`);
+        resolve();
+      }, this.exporterTimeout);
+      timer.unref();
+      work.then(() => {
+        clearTimeout(timer);
+        this.pendingWaits.delete(wait);
+        resolve();
+      });
+    });
+  }
+
+  private reportOverrun(s: ExporterStatus, what: string): void {
+    s.forceDisabled = true;
+    const message = `Exporter ${exporterName(s.exporter)} ${what}; what it had not delivered may be lost`;
+    internalLogger.error(message);
+    this.reportTelemetryDataErrorUnguarded(message);
+  }
+
+  /** `exit` while close() still waits: report each exporter waited for, then write what the others buffered. */
+  private readonly reportPendingAtExit = (): void => {
+    for (const { s, call } of this.pendingWaits) this.reportOverrun(s, `had not finished ${call}() when the process exited`);
+    this.pendingWaits.clear();
+    for (const s of this.statuses) {
+      if (s.forceDisabled || this.closingExporters.has(s)) continue;
+      try {
+        // Synchronous exporters write now; whatever an asynchronous one would start cannot finish at exit.
+        void Promise.resolve(s.exporter.flush()).catch(() => undefined);
+      } catch {
+        // Nothing more can be done at exit.
+      }
+    }
+  };
+
+  /** Reported once: from now on, spans started past the bound are exported but not tracked. */
+  private reportOpenSpansBound(): void {
+    if (this.openSpansBoundReported) return;
+    this.openSpansBoundReported = true;
+    const message =
+      `More than ${this.spans.capacity} spans are open at once (started and not stopped). Spans started past this ` +
+      'bound are still exported, but the recorder does not track them: they are not stopped at close and their ' +
+      'stop is exported only if the application stops them.';
+    internalLogger.error(message);
+    this.sendTelemetryDataError(message, undefined);
   }
 }
