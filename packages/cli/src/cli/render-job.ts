@@ -1,6 +1,7 @@
 // The terminal form of a job view: stragglers first (the question people ask of multi-rank telemetry), then the
 // spread of each per-rank figure across ranks, then the ranks sorted by slowness.
-import type { JobView, RankView, SpreadRow } from '../job/job-types.js';
+import type { JobView, SpreadRow } from '../job/job-types.js';
+import { bySlowness } from '../job/rank-order.js';
 import { printable } from '../model/printable.js';
 import { formatCount, formatDuration, formatPercent, formatRanks, formatSeconds, formatTflops, NONE, plural } from './format.js';
 
@@ -77,13 +78,6 @@ export function renderJob(job: JobView, width = 78): string {
   const sources = [...new Set(job.ranks.map((r) => r.iterationTimeSource).filter((s) => s !== undefined))];
   if (sources.length > 0) out.push(`  Iteration times from ${sources.join(' and ')}.`);
   return `${out.join('\n')}\n`;
-}
-
-/** Slowest median first; ranks without iteration times last, then by rank. */
-export function bySlowness(a: RankView, b: RankView): number {
-  const ma = a.iterationTimeSec.median ?? Number.NEGATIVE_INFINITY;
-  const mb = b.iterationTimeSec.median ?? Number.NEGATIVE_INFINITY;
-  return mb - ma || (a.rank ?? 0) - (b.rank ?? 0);
 }
 
 function value(row: SpreadRow, v: number | undefined): string {

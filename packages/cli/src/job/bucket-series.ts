@@ -3,7 +3,7 @@
 // are full, neighbours merge pairwise and each new bucket takes twice as many points.
 
 export interface Bucket {
-  /** First and last point time (epoch ms). */
+  /** Start of the first point's interval and time of the last point (epoch ms). */
   t0: number;
   t1: number;
   /** Points folded in. */
@@ -26,7 +26,8 @@ export class BucketSeries {
 
   constructor(private readonly maxBuckets = DEFAULT_MAX_BUCKETS) {}
 
-  add(timeMs: number, value: number, weight = 1): void {
+  /** A point at `timeMs`; `fromMs` is where the interval it summarises began (an iteration's start). */
+  add(timeMs: number, value: number, weight = 1, fromMs = timeMs): void {
     if (!Number.isFinite(timeMs) || !Number.isFinite(value) || !(weight > 0)) return;
     this.points++;
     const last = this.buckets[this.buckets.length - 1];
@@ -39,7 +40,8 @@ export class BucketSeries {
       if (value > last.max) last.max = value;
       return;
     }
-    this.buckets.push({ t0: timeMs, t1: timeMs, n: 1, w: weight, sum: value * weight, min: value, max: value });
+    const t0 = Number.isFinite(fromMs) && fromMs <= timeMs ? fromMs : timeMs;
+    this.buckets.push({ t0, t1: timeMs, n: 1, w: weight, sum: value * weight, min: value, max: value });
     if (this.buckets.length > this.maxBuckets) this.halve();
   }
 

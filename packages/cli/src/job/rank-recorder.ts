@@ -145,7 +145,7 @@ export class FileRankRecorder {
     const ms = durationMs ?? (start !== undefined && stopMs !== undefined ? stopMs - start : undefined);
     if (ms === undefined || ms < 0 || stopMs === undefined) return;
     run.spanTimes.add(ms / 1000);
-    run.spanSeries.add(stopMs, ms / 1000);
+    run.spanSeries.add(stopMs, ms / 1000, 1, stopMs - ms);
   }
 
   private event(pid: number | undefined, r: RawRecord): void {
@@ -199,7 +199,8 @@ export class FileRankRecorder {
     } else if (prev !== undefined && n === prev.n) return;
     if (!Number.isFinite(mean) || mean < 0) return;
     run.updateTimes.add(mean, weight);
-    run.updateSeries.add(t, mean, weight);
+    // The interval began at the previous update (the first one: its iterations' time before it).
+    run.updateSeries.add(t, mean, weight, prev !== undefined && n > prev.n ? prev.timeMs : t - mean * weight * 1000);
   }
 
   private modelMetrics(run: RankRun, a: Attrs): void {

@@ -4,6 +4,7 @@
 import type { JobSummary, ModelMetricSeriesData, SpanNode, TrainingMetricPoint } from '../model/types.js';
 import { fmtDuration, fmtInt, fmtTime } from './format.js';
 import { el, type Html, join, raw } from './html.js';
+import { jobAnchor, jobSection, jobTitle, type ReportJob } from './job-section.js';
 import { collectMarkers } from './markers.js';
 import { iterationTimeFigure, throughputFigure } from './metric-charts.js';
 import { groupMetricSeries, modelMetricFigure, samplesPerSecondFigure } from './model-metric-charts.js';
@@ -28,7 +29,12 @@ export interface ReportInput {
   /** One summary per session (the files of ranks / resumed jobs of one run). */
   summaries: JobSummary[];
   perFile: ReportFile[];
+  /** The job view (summarizeJobs): jobs of several ranks get their own section, first. */
+  jobs?: ReportJob[];
 }
+
+/** Above this many files, per-file sections are drawn for this many (stragglers' files first). */
+export const MAX_FILE_SECTIONS = 16;
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
@@ -38,6 +44,9 @@ export function renderReport(input: ReportInput): string {
   const title = 'one-logger report' + (apps.length > 0 ? ' — ' + apps.join(', ') : '');
 
   const body: Html[] = [];
+  const jobs = (input.jobs ?? []).filter((j) => j.view.ranks.length > 1);
+  const detailed = detailedFiles(perFile, jobs);
+  body.push(...jobs.map(jobSection));
   if (summaries.length === 0 && perFile.length === 0) {
     body.push(el('p', { class: 'note', 'data-note': 'empty' }, 'No telemetry to report: the input contained no sessions and no files.'));
   } else {
@@ -51,17 +60,37 @@ export function renderReport(input: ReportInput): string {
         problemsSection(perFile.length > 0 ? perFile : summaries.map((s) => ({ file: s.files.join(', '), summary: s }))),
       ),
     );
-    body.push(...perFile.map(fileSection));
+    if (detailed.length < perFile.length) {
+      body.push(
+        note(
+          'file-sections',
+          `Per-file sections are shown for ${fmtInt(detailed.length)} of ${fmtInt(perFile.length)} files (stragglers first, then in input order); the job view covers every rank.`,
+        ),
+      );
+    }
+    body.push(...detailed.map((i) => fileSection(perFile[i] as ReportFile, i)));
   }
 
-  const errorCount = sum((perFile.length > 0 ? perFile.map((f) => f.summary) : summaries).map((s) => s.errors.length));
-  const subtitle = [plural(perFile.length, 'file'), plural(summaries.length, 'session'), plural(errorCount, 'error')].join(' · ');
+  // Recorded errors and problems of the input are counted apart: a corrupt file never reads "0 errors".
+  const shown = perFile.length > 0 ? perFile.map((f) => f.summary) : summaries;
+  const errorCount = sum(shown.map((s) => s.errors.length));
+  const inputErrors = sum(shown.map((s) => s.findings.filter((f) => f.severity === 'error').length));
+  const inputWarnings = sum(shown.map((s) => s.findings.filter((f) => f.severity !== 'error').length));
+  const subtitle = [
+    plural(perFile.length, 'file'),
+    plural(summaries.length, 'session'),
+    plural(errorCount, 'recorded error'),
+    plural(inputErrors, 'input error'),
+    inputWarnings > 0 ? plural(inputWarnings, 'input warning') : undefined,
+  ]
+    .filter((x): x is string => x !== undefined)
+    .join(' · ');
 
-  const nav: Html[] = [];
+  const nav: Html[] = jobs.map((j, i) => link('#' + jobAnchor(i), jobTitle(j.view)));
   if (summaries.length + perFile.length > 0) nav.push(link('#sessions', 'Sessions'));
   if (showFilesTable(summaries, perFile)) nav.push(link('#files', 'Files'));
   if (summaries.length + perFile.length > 0) nav.push(link('#problems', 'Errors and problems'));
-  nav.push(...perFile.map((f, i) => link('#' + fileAnchor(i), f.file)));
+  nav.push(...detailed.map((i) => link('#' + fileAnchor(i), (perFile[i] as ReportFile).file)));
 
   const page = el(
     'html',
@@ -197,6 +226,15 @@ function fileSection(f: ReportFile, i: number): Html {
     join(notes),
     join(parts),
   );
+}
+
+/** Indices of the files that get a section of their own: all, or MAX_FILE_SECTIONS with stragglers' files first. */
+function detailedFiles(perFile: readonly ReportFile[], jobs: readonly ReportJob[]): number[] {
+  const all = perFile.map((_, i) => i);
+  if (perFile.length <= MAX_FILE_SECTIONS) return all;
+  const slow = new Set(jobs.flatMap((j) => j.view.ranks.filter((r) => r.straggler).flatMap((r) => r.files)));
+  const first = all.filter((i) => slow.has((perFile[i] as ReportFile).file));
+  return [...first, ...all.filter((i) => !slow.has((perFile[i] as ReportFile).file))].slice(0, MAX_FILE_SECTIONS).sort((a, b) => a - b);
 }
 
 /** A separate per-file table only adds information when files and sessions differ. */

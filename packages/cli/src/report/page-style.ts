@@ -53,6 +53,11 @@ table.summary th[scope="row"] { position: sticky; left: 0; z-index: 1; backgroun
 table.summary thead th:first-child { position: sticky; left: 0; z-index: 2; }
 td.warn { background: var(--warn-bg); color: var(--warn-fg); font-weight: 600; }
 td.message { white-space: pre-wrap; min-width: 24ch; max-width: 70ch; overflow-wrap: anywhere; }
+.note.warn { border-left-color: var(--warn-fg); background: var(--warn-bg); }
+.note.warn ul { margin: 6px 0; padding-left: 20px; }
+th.num, td.num { text-align: right; }
+table.ranks tr.straggler > td { background: var(--warn-bg); color: var(--warn-fg); font-weight: 600; }
+.badge { display: inline-block; padding: 0 6px; border-radius: 8px; font-size: 11.5px; font-weight: 600; background: var(--c-error); color: var(--on-bar); }
 figure { margin: 16px 0; padding: 12px; border: 1px solid var(--border); border-radius: 8px; background: var(--surface); min-width: 0; }
 figure .chart { overflow-x: auto; }
 figure svg.ol-plot { --plot-background: var(--surface); display: block; width: 100%; height: auto; max-width: none; min-width: 640px; }

@@ -1,15 +1,22 @@
 // `one-logger report <files...> -o out.html`: summaries + span forests + metric series → renderReport → file.
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { JobSeries } from '../../job/job-types.js';
+import { summarizeJobs } from '../../job/summarize-jobs.js';
 import { printable } from '../../model/printable.js';
 import { errorText } from '../../records/open-input.js';
-import { summarize } from '../../summary/summarize.js';
-import { flag, parseCommandArgs, UsageError } from '../args.js';
+import { flag, parseCommandArgs, stragglerThreshold, UsageError } from '../args.js';
 import { formatBytes } from '../format.js';
 import { EXIT, REPORT_HELP } from '../help.js';
+import { expandInputs } from '../input-files.js';
 import { type CliIo, diagnostic } from '../io.js';
 import { ProgressLine } from '../progress.js';
 import { formatFinding } from '../render-summary.js';
+
+/** Spans kept over all files of a report (each file gets its share, at least 2,000). */
+export const REPORT_SPAN_BUDGET = 400_000;
+/** Training-metric points kept over all files (each file gets its share, at least 200). */
+export const REPORT_POINT_BUDGET = 200_000;
 
 /** Without `-o`: report.html next to the first input (in the working directory for standard input). */
 export function defaultReportPath(firstInput: string): string {
@@ -19,6 +26,7 @@ export function defaultReportPath(firstInput: string): string {
 export async function reportCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     output: { type: 'string', short: 'o' },
+    'straggler-threshold': { type: 'string' },
     'no-progress': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -28,14 +36,27 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   }
   if (positionals.length === 0) throw new UsageError('report needs at least one file');
   if (values.output === '') throw new UsageError('-o needs a file name');
-  const output = typeof values.output === 'string' ? values.output : defaultReportPath(positionals[0] as string);
+  const threshold = stragglerThreshold(values);
+  const inputs = await expandInputs(positionals);
+  for (const p of inputs.problems) diagnostic(io, p);
+  const output = typeof values.output === 'string' ? values.output : defaultReportPath(inputs.files[0] ?? (positionals[0] as string));
   const progress = new ProgressLine(io.stderr, !flag(values, 'no-progress') && io.stderr.isTTY === true);
-  const result = await summarize(positionals, { spans: true, metrics: true, onProgress: (p) => progress.update(p) });
+  // Span forests and metric series are bounded in total, not per file, so hundreds of rank files fit in memory.
+  const files = Math.max(1, inputs.files.length);
+  const result = await summarizeJobs(inputs.files, {
+    spans: true,
+    metrics: true,
+    spanTree: { maxSpans: Math.min(200_000, Math.max(2_000, Math.floor(REPORT_SPAN_BUDGET / files))) },
+    maxMetricPoints: Math.min(10_000, Math.max(200, Math.floor(REPORT_POINT_BUDGET / files))),
+    onProgress: (p) => progress.update(p),
+    ...(threshold === undefined ? {} : { stragglerThreshold: threshold }),
+  });
   progress.done();
   for (const s of result.perFile) for (const f of s.findings) diagnostic(io, formatFinding(f));
   // Loaded only here: the chart and DOM libraries are not needed by the other commands.
   const { renderReport } = await import('../../report/index.js');
-  const html = renderReport({ summaries: result.perSession, perFile: result.details });
+  const jobs = result.jobs.map((view, i) => ({ view, series: result.jobSeries[i] as JobSeries }));
+  const html = renderReport({ summaries: result.perSession, perFile: result.details, jobs });
   try {
     await writeFile(output, html);
   } catch (e) {
@@ -43,5 +64,6 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
     return EXIT.PROBLEMS;
   }
   io.stdout.write(`report written to ${printable(output)} (${formatBytes(Buffer.byteLength(html))})\n`);
-  return result.perFile.some((s) => s.findings.some((f) => f.severity === 'error')) ? EXIT.PROBLEMS : EXIT.OK;
+  const failed = inputs.problems.length > 0 || result.perFile.some((s) => s.findings.some((f) => f.severity === 'error'));
+  return failed ? EXIT.PROBLEMS : EXIT.OK;
 }
