@@ -102,9 +102,16 @@ describe('deep span trees', () => {
     ]);
     const validate = run(['validate', path]);
     assert.equal(validate.status, 1);
-    assert.match(validate.stdout, /deep-values\.jsonl:1: error: schema: "attributes\.deep" must be a string, a finite number, a boolean or an array/);
+    assert.match(
+      validate.stdout,
+      /deep-values\.jsonl:1: error: schema: "attributes\.deep" must be a string, a finite number, a boolean or an array/,
+    );
     assert.match(validate.stdout, /invalid: 1 file, 3 records, 3 errors, 0 warnings\n/);
-    for (const args of [['summarize', path], ['summarize', '--json', path], ['report', path, '-o', join(dir, 'deep-values.html')]]) {
+    for (const args of [
+      ['summarize', path],
+      ['summarize', '--json', path],
+      ['report', path, '-o', join(dir, 'deep-values.html')],
+    ]) {
       const r = run(args);
       assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
       assert.doesNotMatch(r.stderr, /call stack|internal error/);

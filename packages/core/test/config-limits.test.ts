@@ -8,7 +8,11 @@ import { after, before, describe, test } from 'node:test';
 import { OneLoggerConfig, type OneLoggerConfigInput } from '../src/api/config.js';
 import { ConfigError, describeValue, MAX_QUOTED_CHARS } from '../src/core/errors.js';
 import { ExporterConfig, ExporterConfigError } from '../src/exporter/exporter-config.js';
-import { EXPORTER_CONFIG_PATH_ENV, ExporterConfigManager, MAX_EXPORTER_CONFIG_FILE_BYTES } from '../src/exporter/exporter-config-manager.js';
+import {
+  EXPORTER_CONFIG_PATH_ENV,
+  ExporterConfigManager,
+  MAX_EXPORTER_CONFIG_FILE_BYTES,
+} from '../src/exporter/exporter-config-manager.js';
 import { createExporterRegistry } from '../src/exporter/exporter-registry.js';
 
 let dir: string;
