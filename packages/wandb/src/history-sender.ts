@@ -107,7 +107,14 @@ export class HistorySender {
     if (this.queue.length >= this.settings.maxQueueSize) return this.reject('queue_full');
     this.queue.push(row);
     this.stats.enqueued++;
-    if (this.pumping === undefined && this.timer === undefined) this.schedule();
+    if (this.pumping === undefined) {
+      // A full batch goes out at once (as the W&B client sends full-size requests); otherwise the interval applies.
+      if (this.timer === undefined) this.schedule();
+      else if (this.queue.length >= this.settings.maxBatchRows) {
+        this.clearTimer();
+        this.schedule(true);
+      }
+    }
     return true;
   }
 
@@ -185,9 +192,10 @@ export class HistorySender {
     }
   }
 
-  private schedule(): void {
+  private schedule(now = false): void {
     if (this.state === 'closed' || this.deadReason !== undefined) return;
-    const wait = this.urgent > 0 ? 0 : Math.max(0, this.lastRequestAt + this.settings.transmitIntervalMillis - Date.now());
+    const due = now || this.urgent > 0 || this.queue.length >= this.settings.maxBatchRows;
+    const wait = due ? 0 : Math.max(0, this.lastRequestAt + this.settings.transmitIntervalMillis - Date.now());
     // Never synchronously: the row was logged on the job's path.
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -234,8 +242,8 @@ export class HistorySender {
         this.drop(rows.length, 'export_failed', result.message);
         if (isFatal(result)) this.fail(result.message);
       }
-      // Between batches the transmit interval applies, unless someone is waiting for everything.
-      if (this.urgent === 0 && this.settings.transmitIntervalMillis > 0) break;
+      // Between batches the transmit interval applies, unless someone waits for everything or a batch is full.
+      if (this.urgent === 0 && this.settings.transmitIntervalMillis > 0 && this.queue.length < this.settings.maxBatchRows) break;
     }
   }
 

@@ -169,9 +169,16 @@ export class WandbRun {
       } else rowStep = modelSeen ? Math.max(last, 0) : last + 1;
       last = rowStep;
       lastRuntime = this.runtimeOffsetSec + Math.max(0, row.wallMs - this.startedWallMs) / 1000;
-      const line: Record<string, unknown> = { ...row.data, _step: rowStep, _runtime: lastRuntime, _timestamp: row.wallMs / 1000 };
-      lines.push(extendedJson(line));
-      Object.assign(summary, line);
+      const timestamp = row.wallMs / 1000;
+      // The row's JSON with the three keys appended as text (no copy of the row); finite numbers print as in JSON.
+      const data = extendedJson(row.data);
+      lines.push(
+        `${data.slice(0, -1)}${data.length > 2 ? ',' : ''}"_step":${rowStep},"_runtime":${lastRuntime},"_timestamp":${timestamp}}`,
+      );
+      Object.assign(summary, row.data);
+      summary._step = rowStep;
+      summary._runtime = lastRuntime;
+      summary._timestamp = timestamp;
     }
     summary._wandb = { runtime: Math.floor(lastRuntime) };
     return { rows: rows.length, lines, summary, lastStep: last, modelSeen, behind };

@@ -2,6 +2,8 @@
 
 /** Parses `text` as JSON, accepting NaN/Infinity/-Infinity outside strings; throws like `JSON.parse` otherwise. */
 export function parseLenientJson(text: string): unknown {
+  // Most bodies have no such token: parse them directly.
+  if (!NON_FINITE.test(text)) return JSON.parse(text);
   let out = '';
   let i = 0;
   let inString = false;
@@ -44,3 +46,4 @@ export function parseLenientJson(text: string): unknown {
 }
 
 const MARK = '\u0000lenient:';
+const NON_FINITE = /NaN|Infinity/;
