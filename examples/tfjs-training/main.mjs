@@ -11,6 +11,9 @@
 // loss and accuracy, ...) for Prometheus at http://127.0.0.1:<port>/metrics while the job trains; watch them with
 // `curl -s localhost:<port>/metrics | grep one_logger_` or scrape the port from Prometheus (see
 // packages/prometheus/README.md).
+// With WANDB_API_KEY set, the run also goes to Weights & Biases through @nv-one-logger/wandb (WANDB_ENTITY,
+// WANDB_PROJECT, WANDB_BASE_URL and WANDB_NAME apply; the run is named after the session otherwise): the loss,
+// accuracy and val_* curves on the global step, the job's timings, and the training config as the run config.
 // --resume loads the newest checkpoint of the session, continues the global step from it (initialGlobalStep)
 // for --epochs more epochs, and appends to the same telemetry file, so the summary shows both sessions.
 import { spawnSync } from 'node:child_process';
@@ -34,6 +37,7 @@ import {
   withOptimizerInit,
 } from '@nv-one-logger/tfjs';
 import { CheckpointStrategy, TrainingTelemetryProvider } from '@nv-one-logger/training-telemetry';
+import { WandBExporterAsync } from '@nv-one-logger/wandb';
 import * as tf from '@tensorflow/tfjs';
 
 tf.enableProdMode();
@@ -170,6 +174,9 @@ const telemetryProvider = TrainingTelemetryProvider.instance()
   })
   .withExporter(new FileExporter({ filePath: telemetryPath }));
 if (prometheus !== undefined) telemetryProvider.withExporter(prometheus);
+// W&B only when a key is configured; everything else about the run comes from the WANDB_* variables.
+const wandb = process.env.WANDB_API_KEY?.trim() ? new WandBExporterAsync(process.env.WANDB_NAME ? {} : { runName: session }) : undefined;
+if (wandb !== undefined) telemetryProvider.withExporter(wandb);
 telemetryProvider.configureProvider();
 skeleton.dispose();
 if (prometheus !== undefined) {
@@ -239,6 +246,11 @@ console.log(
 );
 console.log(`checkpoints in ${checkpointDir}`);
 console.log(`telemetry written to ${telemetryPath}`);
+if (wandb !== undefined) {
+  const { entity, project, runId } = wandb.run;
+  const { sent, dropped } = wandb.stats;
+  console.log(`W&B run ${entity ?? '?'}/${project}/${runId}: ${sent} rows sent, ${dropped} dropped`);
+}
 
 // Turn the telemetry into answers: the terminal summary, then the HTML report.
 console.log('');
