@@ -3,7 +3,9 @@
 // so iterations become records); the other cases read the file named by CLI_BENCH_FILE.
 import { statSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import { expandInputs } from '../packages/cli/dist/cli/input-files.js';
 import { main, summarize, validateFiles } from '../packages/cli/dist/index.js';
+import { summarizeJobs } from '../packages/cli/dist/job/summarize-jobs.js';
 import { ExportCustomizationMode, FileExporter } from '../packages/core/dist/index.js';
 import {
   onAppEnd,
@@ -29,13 +31,15 @@ const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
  * `events` instead: the default export (no iteration spans) with a metrics update after every iteration, so every
  * record is a `training_metrics_update` that must be parsed (the worst case for summarize).
  */
-async function generate(file, iterations, kind = 'spans') {
+async function generate(file, iterations, kind = 'spans', rank = undefined, worldSize = 8) {
   const events = kind === 'events';
+  // One rank of a job (the job-view benchmark): RANK is what the library records, as under torchrun.
+  if (rank !== undefined) process.env.RANK = String(rank);
   TrainingTelemetryProvider.instance()
     .withBaseConfig({
       applicationName: 'bench',
-      sessionTag: 'bench',
-      worldSize: 8,
+      sessionTag: rank === undefined ? 'bench' : 'bench-job',
+      worldSize,
       telemetryConfig: {
         perfTag: 'bench',
         globalBatchSize: 32,
@@ -102,6 +106,41 @@ let result;
 switch (caseName) {
   case 'generate':
     result = await generate(args[0], Number(args[1]), args[2]);
+    break;
+  case 'generate-ranks': {
+    // `generate-ranks <dir> <iterations> <first rank> <count> <world size>`: rank{r}.jsonl, one job per rank in
+    // turn (the provider is reset between them, as a new process would start afresh).
+    const [dir, iterations, first, count, worldSize] = [args[0], Number(args[1]), Number(args[2]), Number(args[3]), Number(args[4])];
+    let bytes = 0;
+    const t0 = performance.now();
+    for (let r = first; r < first + count; r++) {
+      bytes += (await generate(`${dir}/rank${r}.jsonl`, iterations, 'spans', r, worldSize)).bytes;
+      TrainingTelemetryProvider.resetForTests();
+    }
+    result = { bytes, seconds: (performance.now() - t0) / 1000 };
+    break;
+  }
+  case 'summarize_jobs':
+    // The job view over a directory of rank files (the API the command uses), records of all files counted.
+    {
+      let ranks = 0;
+      result = await timed(async () => {
+        const { files } = await expandInputs([process.env.CLI_BENCH_DIR]);
+        const r = await summarizeJobs(files);
+        if (r.jobs.length !== 1) throw new Error(`expected one job, got ${r.jobs.length}`);
+        ranks = r.jobs[0].ranks.length;
+        return r.perFile.reduce((n, s) => n + s.records, 0);
+      });
+      result.ranks = ranks;
+    }
+    break;
+  case 'cli_summarize_dir':
+    // `one-logger summarize <dir>` in-process (text output: job view first), so its peak RSS can be read.
+    result = await timed(async () => {
+      const code = await main(['summarize', process.env.CLI_BENCH_DIR], { stdout: devNull(), stderr: devNull() });
+      if (code !== 0) throw new Error(`exit code ${code}`);
+      return Number(process.env.CLI_BENCH_JOB_RECORDS);
+    });
     break;
   case 'summarize':
     result = await timed(async () => (await summarize([file])).perFile[0].records);
