@@ -68,6 +68,8 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
   private generation = 0;
   private state: 'open' | 'shutting_down' | 'shut_down' = 'open';
   private shutdownPromise: Promise<void> | undefined;
+  /** Ends the retry wait in progress, if any. */
+  private cancelBackoff: (() => void) | undefined;
 
   constructor(
     private readonly exporter: SpanExporter,
@@ -127,6 +129,7 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     }
     this.state = 'shut_down';
     this.clearTimer();
+    this.cancelBackoff?.();
     const remaining = Math.max(1, this.settings.shutdownTimeoutMillis - (Date.now() - started));
     await within(
       Promise.resolve().then(() => this.exporter.shutdown()),
@@ -211,8 +214,9 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       const wait = backoff * (0.8 + Math.random() * 0.4);
       if (!retryable || Date.now() + wait >= deadline || this.state === 'shut_down') return text;
       this.stats.retries++;
-      // Unref'd: a retry pending when the job ends must not keep the process alive (shutdown gives up on it).
-      await new Promise((r) => setTimeout(r, wait).unref());
+      await this.backoff(wait);
+      // Shutdown gave up on this batch while it waited: it is counted already and not sent again.
+      if ((this.state as string) === 'shut_down') return text;
       backoff = Math.min(backoff * 2, RETRY_MAX_MS);
     }
   }
@@ -243,6 +247,21 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       } catch (e) {
         finish({ code: ExportResultCode.FAILED, error: e instanceof Error ? e : new Error(String(e)) });
       }
+    });
+  }
+
+  /** Waits before a retry; shutdown cuts the wait short, so no retry timer outlives it. */
+  private backoff(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.cancelBackoff = undefined;
+        resolve();
+      }, ms);
+      this.cancelBackoff = () => {
+        clearTimeout(timer);
+        this.cancelBackoff = undefined;
+        resolve();
+      };
     });
   }
 

@@ -75,6 +75,13 @@ export interface ContextCell {
   latest: Span | undefined;
 }
 
+/** One wait on an exporter's `flush()`/`close()`; `settle(reason)` ends it early, reporting the reason. */
+interface PendingWait {
+  readonly s: ExporterStatus;
+  readonly call: 'flush' | 'close';
+  settle(overrun?: string): void;
+}
+
 function exporterName(exporter: Exporter): string {
   return exporter.constructor?.name || 'Exporter';
 }
@@ -96,7 +103,7 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
   private openSpansBoundReported = false;
   private readonly exporterTimeout: number;
   /** Exporter calls (`flush`, `close`) being waited for, so a process that exits meanwhile can still report them. */
-  private readonly pendingWaits = new Set<{ readonly s: ExporterStatus; readonly call: 'flush' | 'close' }>();
+  private readonly pendingWaits = new Set<PendingWait>();
   private closedFlag = false;
   private readonly initializationProblems: string[] = [];
   private readonly maxErrorText: number;
@@ -589,9 +596,6 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
   }
 
   private async closeExporters(): Promise<void> {
-    // A process that runs out of work while an exporter never settles exits without the bound firing:
-    // the exporters still waited for are reported then, to the exporters not yet closed (the file's).
-    process.on('exit', this.reportPendingAtExit);
     try {
       // flush() tells the two kinds apart and starts delivery; it is not awaited first, because close()
       // delivers what is left within the exporter's own bound (awaiting both would double that bound).
@@ -608,7 +612,6 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
       await Promise.all(flushes);
       await this.closeAll(this.statuses.filter((s) => !asynchronous.has(s)));
     } finally {
-      process.off('exit', this.reportPendingAtExit);
       this.exportersClosed = true;
     }
   }
@@ -654,34 +657,54 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
    * is unref'd: it never keeps a process alive by itself.
    */
   private bounded(s: ExporterStatus, call: 'flush' | 'close', work: Promise<void>): Promise<void> {
-    const wait = { s, call };
-    this.pendingWaits.add(wait);
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.pendingWaits.delete(wait);
-        this.reportOverrun(s, `did not finish ${call}() within ${this.exporterTimeout} ms; the recorder stopped waiting for it`);
-        resolve();
-      }, this.exporterTimeout);
+      let timer: NodeJS.Timeout | undefined;
+      const wait: PendingWait = {
+        s,
+        call,
+        settle: (overrun) => {
+          if (!this.pendingWaits.delete(wait)) return;
+          clearTimeout(timer);
+          if (this.pendingWaits.size === 0) {
+            process.off('beforeExit', this.givePendingUp);
+            process.off('exit', this.reportPendingAtExit);
+          }
+          if (overrun !== undefined) this.reportOverrun(s, overrun);
+          resolve();
+        },
+      };
+      // The bound is unref'd; a process that runs out of work while an exporter never settles gives up on it at
+      // once (beforeExit), and one that exits meanwhile still reports it to the exporters not yet closed.
+      if (this.pendingWaits.size === 0) {
+        process.on('beforeExit', this.givePendingUp);
+        process.on('exit', this.reportPendingAtExit);
+      }
+      this.pendingWaits.add(wait);
+      timer = setTimeout(() => wait.settle(`did not finish ${call}() within ${this.exporterTimeout} ms`), this.exporterTimeout);
       timer.unref();
-      work.then(() => {
-        clearTimeout(timer);
-        this.pendingWaits.delete(wait);
-        resolve();
-      });
+      work.then(() => wait.settle());
     });
   }
 
   private reportOverrun(s: ExporterStatus, what: string): void {
     s.forceDisabled = true;
-    const message = `Exporter ${exporterName(s.exporter)} ${what}; what it had not delivered may be lost`;
+    const message = `Exporter ${exporterName(s.exporter)} ${what}; the recorder stopped waiting for it and went on without it (what it had not delivered may be lost)`;
     internalLogger.error(message);
     this.reportTelemetryDataErrorUnguarded(message);
   }
 
-  /** `exit` while close() still waits: report each exporter waited for, then write what the others buffered. */
+  /**
+   * `beforeExit` while close() waits: nothing else is left to run, so no exporter can still settle (its work
+   * holds no handle). The waits end now, reported, and close() goes on to the other exporters, so a job
+   * awaiting `shutdown()` finishes normally instead of exiting with the wait unsettled.
+   */
+  private readonly givePendingUp = (): void => {
+    for (const wait of [...this.pendingWaits]) wait.settle(`had not finished ${wait.call}() when the process had nothing else to do`);
+  };
+
+  /** `exit` while close() still waits (an explicit `process.exit()`): report each wait, then write what the others buffered. */
   private readonly reportPendingAtExit = (): void => {
-    for (const { s, call } of this.pendingWaits) this.reportOverrun(s, `had not finished ${call}() when the process exited`);
-    this.pendingWaits.clear();
+    for (const wait of [...this.pendingWaits]) wait.settle(`had not finished ${wait.call}() when the process exited`);
     for (const s of this.statuses) {
       if (s.forceDisabled || this.closingExporters.has(s)) continue;
       try {
