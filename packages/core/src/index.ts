@@ -77,4 +77,10 @@ export { handleTelemetryFailure, noteSkipped, rejectInput, runtime as telemetryR
 export { evaluateValue, isThenable, patchFunction, patchMethod, temporarilyModifyEnv } from './internal/utils.js';
 export { getVersion, readPackageVersion, VERSION } from './internal/version.js';
 export type { DefaultRecorderOptions, ExporterStatus } from './recorder/default-recorder.js';
-export { DEFAULT_MAX_EXPORTER_FAILURES, DefaultRecorder, ExportCustomizationMode } from './recorder/default-recorder.js';
+export {
+  DEFAULT_EXPORTER_TIMEOUT_MILLIS,
+  DEFAULT_MAX_EXPORTER_FAILURES,
+  DEFAULT_MAX_OPEN_SPANS,
+  DefaultRecorder,
+  ExportCustomizationMode,
+} from './recorder/default-recorder.js';
