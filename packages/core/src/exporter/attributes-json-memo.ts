@@ -44,13 +44,19 @@ export class AttributesJsonMemo {
     let i = 0;
     // `undefined` while every entry so far matches the memo.
     let out: string | undefined;
-    for (const [k, v] of map) {
+    // Whether the memo supplied a prefix: a map that differs from its first entry on (a record of fresh
+    // metric values) reuses nothing, so its JSON is not flattened for reuse.
+    let reused = false;
+    // Keys then `get`: iterating entries allocates a [key, value] pair per entry.
+    for (const k of map.keys()) {
+      const v = map.get(k);
       if (out === undefined) {
         if (i < this.count && keys[i] === k && values[i] === v && (typeof v !== 'object' || Object.isFrozen(v))) {
           i++;
           continue;
         }
         out = this.upTo(i);
+        reused = i > 0;
       }
       const s = mapValueJson(v);
       if (s !== undefined) out += out.length === empty ? `${keyPrefix(k)}${s}` : `,${keyPrefix(k)}${s}`;
@@ -62,13 +68,16 @@ export class AttributesJsonMemo {
     if (out === undefined) {
       if (i === this.count) return this.json;
       out = this.upTo(i);
+      reused = i > 0;
     }
     // Forget the entries beyond the new end.
-    keys.length = i;
-    values.length = i;
-    ends.length = i;
+    if (keys.length > i) {
+      keys.length = i;
+      values.length = i;
+      ends.length = i;
+    }
     this.count = i;
-    this.json = flatString(out + this.close);
+    this.json = reused ? flatString(out + this.close) : out + this.close;
     return this.json;
   }
 
