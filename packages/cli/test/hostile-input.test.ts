@@ -249,7 +249,7 @@ describe('control characters', () => {
       json: run(['summarize', '--json', name]),
       validate: run(['validate', name]),
       report: run(['report', name, '-o', join(dir, 'evil.html')]),
-      missing: run(['summarize', `missing${ESC}[2J.jsonl`]),
+      missing: run(['summarize', `missing${ESC}${BEL}.jsonl`]),
       usage: run([`bogus${ESC}[2J${BEL}`]),
     };
     for (const [what, r] of Object.entries(runs)) {
@@ -267,7 +267,7 @@ describe('control characters', () => {
     // --json stays valid JSON and keeps the values: the escapes are JSON escapes.
     assert.equal(JSON.parse(runs.json.stdout).files[0].application.sessionTag, tag);
     assert.ok(runs.validate.stdout.includes(String.raw`evil\x1b]0;pwned\x07.jsonl:4: error:`));
-    assert.ok(runs.missing.stderr.includes(String.raw`missing\x1b[2J.jsonl: error: no such file`), runs.missing.stderr);
+    assert.ok(runs.missing.stderr.includes(String.raw`missing\x1b\x07.jsonl: error: no such file`), runs.missing.stderr);
     assert.equal(runs.usage.status, 2);
     assert.ok(runs.usage.stderr.includes(String.raw`unknown command "bogus\x1b[2J\x07"`), runs.usage.stderr);
   });
