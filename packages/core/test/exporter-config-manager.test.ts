@@ -483,9 +483,13 @@ describe('loadConfigFile', () => {
   });
 
   // B23: the reference imported PyYAML at module level without declaring it as a dependency.
-  test('B23: yaml is a declared, exact-pinned dependency of core, loaded only when a YAML file is read (real child process)', () => {
+  test('B23: yaml is a declared dependency of core (a caret range; the lockfile pins it), loaded only when a YAML file is read (real child process)', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { dependencies?: Record<string, string> };
-    assert.match(pkg.dependencies?.yaml ?? '', /^\d+\.\d+\.\d+$/, 'yaml is in dependencies with an exact version');
+    assert.match(pkg.dependencies?.yaml ?? '', /^\^\d+\.\d+\.\d+$/, 'yaml is in dependencies with a caret range');
+    const lock = JSON.parse(readFileSync(new URL('../../../package-lock.json', import.meta.url), 'utf8')) as {
+      packages: Record<string, { version?: string }>;
+    };
+    assert.match(lock.packages['node_modules/yaml']?.version ?? '', /^\d+\.\d+\.\d+$/, 'the lockfile pins one exact yaml version');
     const dir = tempDir();
     const yamlFile = write(dir, 'c.yaml', 'exporters:\n  - class_name: logger\n');
     const jsonFile = write(dir, 'c.json', '{"exporters": [{"class_name": "logger"}]}');
