@@ -17,6 +17,8 @@ import {
 import { WandBExporterAsync } from '../packages/wandb/dist/index.js';
 
 const ITERATIONS = 1_000_000;
+/** CPU time of this process per iteration during the measured loop (the job's share, whatever else runs). */
+let cpuNs = 0;
 const API_KEY = `bench-${'0123456789'.repeat(4)}`;
 const SERVER = fileURLToPath(new URL('../packages/wandb/test/fixtures/serve-fake-wandb.ts', import.meta.url));
 
@@ -84,8 +86,11 @@ async function iterationLoop(exporters) {
   };
   await loop(50_000);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await loop(ITERATIONS);
   const ns = ((performance.now() - t0) * 1e6) / ITERATIONS;
+  const cpu = process.cpuUsage(cpu0);
+  cpuNs = ((cpu.user + cpu.system) * 1e3) / ITERATIONS;
   onTrainEnd();
   await onAppEnd();
   return ns;
@@ -99,6 +104,7 @@ async function iterationWandbCase() {
   const seen = await server.stop();
   return {
     ns_per_iteration: ns,
+    cpu_ns_per_iteration: cpuNs,
     rows_enqueued: enqueued,
     rows_sent: sent,
     rows_dropped: dropped,
@@ -109,7 +115,8 @@ async function iterationWandbCase() {
 
 /** The same loop with no exporter: what the callbacks cost without any export. */
 async function iterationBaselineCase() {
-  return { ns_per_iteration: await iterationLoop([]) };
+  const ns = await iterationLoop([]);
+  return { ns_per_iteration: ns, cpu_ns_per_iteration: cpuNs };
 }
 
 const cases = { iteration_wandb: iterationWandbCase, iteration_baseline: iterationBaselineCase };

@@ -1,39 +1,51 @@
-// JSON text of history rows and summaries as the W&B client writes them: non-finite numbers as bare NaN,
-// Infinity and -Infinity tokens (W&B's extended JSON), everything else standard JSON.
+// JSON text of history rows and summaries as the W&B client writes them: standard JSON, except non-finite
+// numbers, which are bare NaN, Infinity and -Infinity tokens (W&B's extended JSON). Key texts are built once.
 
-/** `JSON.stringify` with bare `NaN`/`Infinity`/`-Infinity` tokens for non-finite numbers. */
-export function extendedJson(value: unknown): string {
-  // Rows hold primitives and arrays of them: checking those is far cheaper than a replacer call per value.
-  if (!hasNonFinite(value, 2)) return JSON.stringify(value);
-  let nonFinite = false;
-  const text = JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v === 'number' && !Number.isFinite(v)) {
-      nonFinite = true;
-      return Number.isNaN(v) ? NAN_MARK : v > 0 ? INF_MARK : NEG_INF_MARK;
-    }
-    return v;
-  });
-  if (!nonFinite) return text;
-  return text
-    .replaceAll(JSON.stringify(NAN_MARK), 'NaN')
-    .replaceAll(JSON.stringify(NEG_INF_MARK), '-Infinity')
-    .replaceAll(JSON.stringify(INF_MARK), 'Infinity');
+/** A key's JSON text with the colon, built once per key (keys repeat in every row of a kind). */
+const quotedKeys = new Map<string, string>();
+const MAX_QUOTED_KEYS = 10_000;
+
+export function keyJson(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = `${JSON.stringify(key)}:`;
+    if (quotedKeys.size < MAX_QUOTED_KEYS) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }
 
-// Stand-ins for non-finite numbers during stringify; NUL characters make a clash with real text practically impossible.
-const NAN_MARK = '\u0000nan\u0000';
-const INF_MARK = '\u0000inf\u0000';
-const NEG_INF_MARK = '\u0000-inf\u0000';
-
-/** Whether `value` holds a non-finite number within `depth` levels (deeper data goes through the replacer). */
-function hasNonFinite(value: unknown, depth: number): boolean {
-  if (typeof value === 'number') return !Number.isFinite(value);
-  if (value === null || typeof value !== 'object') return false;
-  if (depth === 0) return true;
-  if (Array.isArray(value)) {
-    for (const v of value) if (hasNonFinite(v, depth - 1)) return true;
-    return false;
+/** One value: numbers as JS prints them (as JSON does) or as a bare token, the rest as JSON. */
+export function valueJson(value: unknown): string {
+  if (typeof value === 'number') {
+    if (Number.isFinite(value)) return String(value);
+    return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
   }
-  for (const k in value) if (hasNonFinite((value as Record<string, unknown>)[k], depth - 1)) return true;
-  return false;
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + valueJson(value[i]);
+    return `${out}]`;
+  }
+  if (value === null || value === undefined) return 'null';
+  let out = '{';
+  let first = true;
+  for (const [k, v] of Object.entries(value)) {
+    out += (first ? '' : ',') + keyJson(k) + valueJson(v);
+    first = false;
+  }
+  return `${out}}`;
+}
+
+/** `{"k1":v1,...,` + `tail` + `}` for parallel key and value lists (`tail` is more `"k":v` text, or empty). */
+export function objectJson(keys: readonly string[], values: readonly unknown[], tail: string): string {
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) out += (i === 0 ? '' : ',') + keyJson(keys[i] as string) + valueJson(values[i]);
+  if (tail !== '') out += (keys.length === 0 ? '' : ',') + tail;
+  return `${out}}`;
+}
+
+/** Any JSON value in W&B's extended JSON. */
+export function extendedJson(value: unknown): string {
+  return valueJson(value);
 }

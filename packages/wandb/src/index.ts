@@ -11,8 +11,7 @@ export type { ReplayedRun, WandbReplayOptions, WandbReplayResult } from './repla
 export { replayToWandb } from './replay.js';
 export type { BackoffSettings, WandbEndpoint } from './retry-policy.js';
 export { isRetryableStatus, retryAfterMillis, retryDelayMillis } from './retry-policy.js';
-export type { RowData } from './rows.js';
-export { GLOBAL_STEP, MODEL_METRICS_EVENT } from './rows.js';
+export { GLOBAL_STEP, MODEL_METRICS_EVENT, Row } from './rows.js';
 export type { WandbExportStats, WandbRunInfo } from './wandb-exporter.js';
 export { WandBExporterAsync, WandBExporterBase, WandBExporterSync } from './wandb-exporter.js';
 

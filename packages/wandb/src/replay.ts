@@ -6,7 +6,7 @@ import { HistorySender } from './history-sender.js';
 import { WandbHttpTransport } from './http-transport.js';
 import { type MetricNamingStrategy, type Named, namingStrategy } from './naming.js';
 import { type DropReport, randomRunId, resolveOptions, type WandBExporterOptions } from './options.js';
-import { eventRow, MODEL_METRICS_EVENT, modelMetricsRow, type RowData, startRow, stopRow, telemetryDataErrorRow } from './rows.js';
+import { eventRow, MODEL_METRICS_EVENT, modelMetricsRow, type Row, startRow, stopRow, telemetryDataErrorRow } from './rows.js';
 import { type PendingRow, type RunIdentity, WandbRun } from './wandb-run.js';
 
 export interface WandbReplayOptions extends Omit<WandBExporterOptions, 'runId' | 'resume' | 'mode' | 'runName'> {
@@ -181,18 +181,18 @@ export async function replayToWandb(
     }
     if (startsSession) session.hasApplication = true;
     if (r.pid !== undefined) session.pid = r.pid;
-    let rows: Array<{ data: RowData; step: number | undefined }>;
+    let rows: Array<{ row: Row; step: number | undefined }>;
     try {
       rows = mapRecord(r, session, naming);
     } catch (e) {
       skip(e instanceof Error ? e.message : String(e));
       continue;
     }
-    for (const { data, step } of rows) {
-      if (Object.keys(data).length === 0) continue;
-      data.app_last_log_time = Math.round(time);
-      const row: PendingRow = { data, wallMs: time, step };
-      session.sender.enqueue(row);
+    for (const { row, step } of rows) {
+      if (row.size === 0) continue;
+      row.add('app_last_log_time', Math.round(time));
+      const pending: PendingRow = { data: row, wallMs: time, step };
+      session.sender.enqueue(pending);
       session.rows++;
     }
     // Unlike a live job, a replay can wait: never let the queue overflow.
@@ -209,7 +209,7 @@ export async function replayToWandb(
 }
 
 /** The rows one record logs (the live exporter's, B.4); throws with a reason for records that cannot be mapped. */
-function mapRecord(r: Json, s: Session, naming: MetricNamingStrategy): Array<{ data: RowData; step: number | undefined }> {
+function mapRecord(r: Json, s: Session, naming: MetricNamingStrategy): Array<{ row: Row; step: number | undefined }> {
   switch (r.type) {
     case 'start':
     case 'complete': {
@@ -219,15 +219,15 @@ function mapRecord(r: Json, s: Session, naming: MetricNamingStrategy): Array<{ d
       const startEvent = objectOf(objectOf(r.start_event).attributes);
       if (r.type === 'start') {
         s.spans.set(id, { name: span.name, attributes });
-        return [{ data: startRow(naming, span, entries(attributes), entries(startEvent)), step: undefined }];
+        return [{ row: startRow(naming, span, entries(attributes), entries(startEvent)), step: undefined }];
       }
       // A complete record has only the final attributes: the start row gets them without the duration.
       const { duration_msec: duration, ...initial } = attributes;
       const stopEvent = objectOf(objectOf(r.stop_event).attributes);
       return [
-        { data: startRow(naming, span, entries(initial), entries(startEvent)), step: undefined },
+        { row: startRow(naming, span, entries(initial), entries(startEvent)), step: undefined },
         {
-          data: stopRow(naming, span, duration === undefined ? [] : entries({ duration_msec: duration }), entries(stopEvent)),
+          row: stopRow(naming, span, duration === undefined ? [] : entries({ duration_msec: duration }), entries(stopEvent)),
           step: undefined,
         },
       ];
@@ -243,7 +243,7 @@ function mapRecord(r: Json, s: Session, naming: MetricNamingStrategy): Array<{ d
       for (const [k, v] of Object.entries(attributes)) {
         if (k === 'duration_msec' || started === undefined || JSON.stringify(started.attributes[k]) !== JSON.stringify(v)) updated[k] = v;
       }
-      return [{ data: stopRow(naming, span, entries(updated), entries(objectOf(objectOf(r.stop_event).attributes))), step: undefined }];
+      return [{ row: stopRow(naming, span, entries(updated), entries(objectOf(objectOf(r.stop_event).attributes))), step: undefined }];
     }
     case 'event': {
       const event = objectOf(r.event);
@@ -256,7 +256,7 @@ function mapRecord(r: Json, s: Session, naming: MetricNamingStrategy): Array<{ d
       if (name === MODEL_METRICS_EVENT) return [modelMetricsRow(entries(attributes))];
       const spanName = s.spans.get(text(r.span_id, 'span_id'))?.name;
       if (spanName === undefined) throw new Error(`event ${name} of a span not started in the replayed records`);
-      return [{ data: eventRow(naming, { name: spanName }, { name }, entries(attributes)), step: undefined }];
+      return [{ row: eventRow(naming, { name: spanName }, { name }, entries(attributes)), step: undefined }];
     }
     case 'application_error': {
       // W&B has no error model; an error of the application span finishes the run as failed.
@@ -267,7 +267,7 @@ function mapRecord(r: Json, s: Session, naming: MetricNamingStrategy): Array<{ d
     case 'telemetry_data_error': {
       const type = objectOf(objectOf(r.error).attributes).telemetry_data_error_type;
       s.incomplete = true;
-      return [{ data: telemetryDataErrorRow(typeof type === 'string' ? type : 'incomplete_telemetry_data'), step: undefined }];
+      return [{ row: telemetryDataErrorRow(typeof type === 'string' ? type : 'incomplete_telemetry_data'), step: undefined }];
     }
     default:
       throw new Error(`unknown record type ${JSON.stringify(r.type)}`);

@@ -2,8 +2,37 @@
 import type { AttributeValue } from '@nv-one-logger/core';
 import type { MetricNamingStrategy, Named } from './naming.js';
 
-/** One `run.log()` call: metric name to value, in insertion order. */
-export type RowData = Record<string, AttributeValue>;
+/**
+ * One `run.log()` call: metric names and values in order. Two arrays, not an object: rows of 20 keys built with
+ * computed names would be dictionary-mode objects, several times slower to build and to serialize (measured on
+ * training_metrics_update rows). A name given twice (flat naming) counts once, with the later value.
+ */
+export class Row {
+  readonly keys: string[] = [];
+  readonly values: AttributeValue[] = [];
+
+  add(key: string, value: AttributeValue): this {
+    // Names are few per row and mostly distinct; a repeated one keeps its place and takes the later value.
+    const at = this.keys.indexOf(key);
+    if (at >= 0) this.values[at] = value;
+    else {
+      this.keys.push(key);
+      this.values.push(value);
+    }
+    return this;
+  }
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** The row as an object (later duplicates win), for tests and callers that want one. */
+  toObject(): Record<string, AttributeValue> {
+    const out: Record<string, AttributeValue> = {};
+    for (let i = 0; i < this.keys.length; i++) out[this.keys[i] as string] = this.values[i] as AttributeValue;
+    return out;
+  }
+}
 
 /** The event the training telemetry records for a model's own metrics (loss, val_loss, ...). */
 export const MODEL_METRICS_EVENT = 'model_metrics';
@@ -16,25 +45,25 @@ const SPAN_STOP: Named = { name: 'span_stop' };
 type Pairs = Iterable<readonly [string, AttributeValue]>;
 
 /** Span start: the span's attributes and its start event's (`timestamp_msec` included). */
-export function startRow(naming: MetricNamingStrategy, span: Named, attributes: Pairs, startEventAttributes: Pairs): RowData {
-  const row: RowData = {};
-  for (const [k, v] of attributes) row[naming.fromSpanAttribute(span, k)] = v;
-  for (const [k, v] of startEventAttributes) row[naming.fromEventAttribute(span, SPAN_START, k)] = v;
+export function startRow(naming: MetricNamingStrategy, span: Named, attributes: Pairs, startEventAttributes: Pairs): Row {
+  const row = new Row();
+  for (const [k, v] of attributes) row.add(naming.fromSpanAttribute(span, k), v);
+  for (const [k, v] of startEventAttributes) row.add(naming.fromEventAttribute(span, SPAN_START, k), v);
   return row;
 }
 
 /** Span stop: only the attributes added or changed after the start (always `duration_msec`) and the stop event's. */
-export function stopRow(naming: MetricNamingStrategy, span: Named, updatedAttributes: Pairs, stopEventAttributes: Pairs): RowData {
-  const row: RowData = {};
-  for (const [k, v] of updatedAttributes) row[naming.fromSpanAttribute(span, k)] = v;
-  for (const [k, v] of stopEventAttributes) row[naming.fromEventAttribute(span, SPAN_STOP, k)] = v;
+export function stopRow(naming: MetricNamingStrategy, span: Named, updatedAttributes: Pairs, stopEventAttributes: Pairs): Row {
+  const row = new Row();
+  for (const [k, v] of updatedAttributes) row.add(naming.fromSpanAttribute(span, k), v);
+  for (const [k, v] of stopEventAttributes) row.add(naming.fromEventAttribute(span, SPAN_STOP, k), v);
   return row;
 }
 
 /** A custom event: all its attributes (`timestamp_msec` included). */
-export function eventRow(naming: MetricNamingStrategy, span: Named, event: Named, attributes: Pairs): RowData {
-  const row: RowData = {};
-  for (const [k, v] of attributes) row[naming.fromEventAttribute(span, event, k)] = v;
+export function eventRow(naming: MetricNamingStrategy, span: Named, event: Named, attributes: Pairs): Row {
+  const row = new Row();
+  for (const [k, v] of attributes) row.add(naming.fromEventAttribute(span, event, k), v);
   return row;
 }
 
@@ -44,18 +73,18 @@ export function eventRow(naming: MetricNamingStrategy, span: Named, event: Named
  * `timestamp_msec` is left out: the row's `_timestamp` holds the time. `step` is undefined when the event has no
  * usable `global_step` (then the row is logged like any other).
  */
-export function modelMetricsRow(attributes: Pairs): { data: RowData; step: number | undefined } {
-  const data: RowData = {};
+export function modelMetricsRow(attributes: Pairs): { row: Row; step: number | undefined } {
+  const row = new Row();
   let step: number | undefined;
   for (const [k, v] of attributes) {
     if (k === TIMESTAMP_MSEC) continue;
-    data[k] = v;
+    row.add(k, v);
     if (k === GLOBAL_STEP && typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) step = v;
   }
-  return { data, step };
+  return { row, step };
 }
 
 /** `{telemetry_data_error: "NO_TELEMETRY_DATA" | "INCOMPLETE_TELEMETRY_DATA"}`: the enum's upper-case name, no naming strategy. */
-export function telemetryDataErrorRow(errorType: string): RowData {
-  return { telemetry_data_error: errorType.toUpperCase() };
+export function telemetryDataErrorRow(errorType: string): Row {
+  return new Row().add('telemetry_data_error', errorType.toUpperCase());
 }

@@ -19,7 +19,7 @@ import { HistorySender, type SenderStats } from './history-sender.js';
 import { WandbHttpTransport } from './http-transport.js';
 import { type MetricNamingStrategy, namingStrategy } from './naming.js';
 import { type DropReport, type ResolvedOptions, resolveOptions, type WandBExporterOptions, WandbMode } from './options.js';
-import { eventRow, MODEL_METRICS_EVENT, modelMetricsRow, type RowData, startRow, stopRow, telemetryDataErrorRow } from './rows.js';
+import { eventRow, MODEL_METRICS_EVENT, modelMetricsRow, type Row, startRow, stopRow, telemetryDataErrorRow } from './rows.js';
 import { jobRunConfig } from './run-config.js';
 import { WandbRun } from './wandb-run.js';
 
@@ -125,8 +125,8 @@ export abstract class WandBExporterBase extends BaseExporter {
   exportEvent(event: Event, span: Span): void {
     this.checkReady();
     if (event.name === MODEL_METRICS_EVENT) {
-      const { data, step } = modelMetricsRow(event.attributes.map);
-      this.log(data, step);
+      const { row, step } = modelMetricsRow(event.attributes.map);
+      this.log(row, step);
       return;
     }
     this.log(eventRow(this.naming, span, event, event.attributes.map), undefined);
@@ -172,22 +172,17 @@ export abstract class WandBExporterBase extends BaseExporter {
     }
   }
 
-  private log(data: RowData, step: number | undefined): void {
+  private log(row: Row, step: number | undefined): void {
     // An empty row is not logged (the reference's rule), so it gets no app_last_log_time either.
-    let empty = true;
-    for (const _ in data) {
-      empty = false;
-      break;
-    }
-    if (empty) return;
+    if (row.size === 0) return;
     if (this.fatal !== undefined) throw new ExportError(`W&B run ${this.settings.runId} cannot take data: ${this.fatal}`);
     const now = wallNowMs();
-    data.app_last_log_time = Math.round(now);
+    row.add('app_last_log_time', Math.round(now));
     if (this.sender === undefined) {
       this.notSent++;
       return;
     }
-    this.sender.enqueue({ data, wallMs: now, step });
+    this.sender.enqueue({ data: row, wallMs: now, step });
   }
 
   private buildSender(): HistorySender {

@@ -3,10 +3,10 @@
 // Holds the run's offsets; they advance only when the server confirmed the lines.
 
 import { encodeRunConfig, RUN_RESUME_STATUS_QUERY, UPSERT_BUCKET_MUTATION, upsertVariables, VIEWER_QUERY } from './graphql.js';
-import { extendedJson } from './history-line.js';
+import { keyJson, objectJson, valueJson } from './history-line.js';
 import type { TransportResult, WandbHttpTransport } from './http-transport.js';
 import type { WandbResume } from './options.js';
-import type { RowData } from './rows.js';
+import type { Row } from './rows.js';
 
 export interface RunIdentity {
   readonly entity: string | undefined;
@@ -21,7 +21,7 @@ export interface RunIdentity {
 
 /** A row waiting to be sent: what was logged, when, and (for model metrics) the step it belongs to. */
 export interface PendingRow {
-  readonly data: RowData;
+  readonly data: Row;
   /** Wall-clock time of the log call, epoch milliseconds. */
   readonly wallMs: number;
   readonly step: number | undefined;
@@ -31,7 +31,7 @@ export interface PendingRow {
 export interface PreparedBatch {
   readonly rows: number;
   readonly lines: string[];
-  readonly summary: Record<string, unknown>;
+  readonly summary: Map<string, unknown>;
   readonly lastStep: number;
   readonly modelSeen: boolean;
   /** Model-metric rows whose `global_step` was behind the run's step (logged at the run's step instead). */
@@ -52,7 +52,8 @@ export class WandbRun {
   /** A model-metric row was logged: from then on other rows stay at the current training step. */
   private modelSeen = false;
   private runtimeOffsetSec = 0;
-  private summary: Record<string, unknown> = {};
+  /** The last value of every key (a Map: rows add keys by the dozen, a plain object would turn slow). */
+  private summary = new Map<string, unknown>();
   private startedWallMs = 0;
   private sentConfig: string | undefined;
   /** Config of the run before a resume; this job's keys are merged over it. */
@@ -153,7 +154,7 @@ export class WandbRun {
    * row), and the current training step after it (several lines may share a step; steps never decrease).
    */
   prepare(rows: readonly PendingRow[]): PreparedBatch {
-    const summary = { ...this.summary };
+    const summary = new Map(this.summary);
     const lines: string[] = [];
     let last = this.lastStep;
     let modelSeen = this.modelSeen;
@@ -170,17 +171,14 @@ export class WandbRun {
       last = rowStep;
       lastRuntime = this.runtimeOffsetSec + Math.max(0, row.wallMs - this.startedWallMs) / 1000;
       const timestamp = row.wallMs / 1000;
-      // The row's JSON with the three keys appended as text (no copy of the row); finite numbers print as in JSON.
-      const data = extendedJson(row.data);
-      lines.push(
-        `${data.slice(0, -1)}${data.length > 2 ? ',' : ''}"_step":${rowStep},"_runtime":${lastRuntime},"_timestamp":${timestamp}}`,
-      );
-      Object.assign(summary, row.data);
-      summary._step = rowStep;
-      summary._runtime = lastRuntime;
-      summary._timestamp = timestamp;
+      const { keys, values } = row.data;
+      lines.push(objectJson(keys, values, `"_step":${rowStep},"_runtime":${lastRuntime},"_timestamp":${timestamp}`));
+      for (let i = 0; i < keys.length; i++) summary.set(keys[i] as string, values[i]);
+      summary.set('_step', rowStep);
+      summary.set('_runtime', lastRuntime);
+      summary.set('_timestamp', timestamp);
     }
-    summary._wandb = { runtime: Math.floor(lastRuntime) };
+    summary.set('_wandb', { runtime: Math.floor(lastRuntime) });
     return { rows: rows.length, lines, summary, lastStep: last, modelSeen, behind };
   }
 
@@ -189,7 +187,7 @@ export class WandbRun {
     const body = {
       files: {
         'wandb-history.jsonl': { offset: this.historyOffset, content: batch.lines },
-        'wandb-summary.json': { offset: 0, content: [extendedJson(batch.summary)] },
+        'wandb-summary.json': { offset: 0, content: [mapJson(batch.summary)] },
       },
     };
     const result = await this.stream(body, send);
@@ -241,11 +239,11 @@ export class WandbRun {
     const lines = bucket.historyLineCount;
     if (typeof lines === 'number' && Number.isSafeInteger(lines)) this.historyOffset = lines;
     const summary = parseObject(bucket.summaryMetrics);
+    this.summary = new Map(Object.entries(summary));
     const lastStep = typeof summary._step === 'number' ? summary._step : lastStepOfTail(bucket.historyTail);
     if (lastStep !== undefined) this.lastStep = lastStep;
     const wandb = summary._wandb as { runtime?: unknown } | undefined;
     this.runtimeOffsetSec = Math.max(numberOr(wandb?.runtime), numberOr(summary._runtime));
-    this.summary = summary;
     // The old config is kept; keys of this job win.
     const old: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(parseObject(bucket.config))) {
@@ -254,6 +252,17 @@ export class WandbRun {
     this.resumedConfig = old;
     return { ...old, ...config };
   }
+}
+
+/** A summary map as one JSON object text. */
+function mapJson(map: ReadonlyMap<string, unknown>): string {
+  let out = '{';
+  let first = true;
+  for (const [k, v] of map) {
+    out += (first ? '' : ',') + keyJson(k) + valueJson(v);
+    first = false;
+  }
+  return `${out}}`;
 }
 
 function parseObject(text: unknown): Record<string, unknown> {
