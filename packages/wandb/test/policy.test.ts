@@ -143,6 +143,14 @@ describe('options', () => {
     assert.equal(resolveOptions({}, {}, true).transmitIntervalMillis, 15_000);
   });
 
+  it('close() of an exporter never initialized resolves and does nothing (weakness B.10-5); export calls then say it is closed', async () => {
+    const exporter = new WandBExporterSync({ host: 'http://127.0.0.1:9', apiKey: API_KEY, entity: 'e' });
+    await exporter.close();
+    assert.equal(exporter.closed, true);
+    assert.deepEqual(exporter.stats, { enqueued: 0, sent: 0, dropped: 0, failedRequests: 0, retries: 0, queued: 0, notSent: 0 });
+    assert.throws(() => exporter.initialize(), /^ExportError: Exporter is closed and cannot be initialized again\.$/);
+  });
+
   it('each exporter gets its own default run name and run ID (weakness B.10-1)', () => {
     const a = new WandBExporterSync({ mode: 'disabled' });
     const b = new WandBExporterSync({ mode: 'disabled' });
