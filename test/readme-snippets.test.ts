@@ -108,7 +108,7 @@ describe('doc snippets', () => {
       const cwd = mkdtempSync(join(tmpdir(), 'snippet-yaml-'));
       try {
         writeFileSync(join(cwd, 'one_logger_exporters_config.yaml'), s.code);
-        const job = join(snippetDir, `${slug(s)}.job.ts`);
+        const job = join(snippetDir, `${slug(s)}.job.mjs`);
         writeFileSync(
           job,
           [
@@ -118,7 +118,7 @@ describe('doc snippets', () => {
             'await OneLoggerProvider.instance().shutdown();',
           ].join('\n'),
         );
-        const r = runNode(['--import', TSX, job], cwd);
+        const r = runNode([job], cwd);
         assert.equal(r.status, 0, `${where(s)}: a job configured by it failed:\n${r.stdout}\n${r.stderr}`);
       } finally {
         rmSync(cwd, { recursive: true, force: true });
