@@ -20,8 +20,8 @@ type CreateConnection = http.Agent['createConnection'];
 type ConnectionCallback = (err: Error | null, socket?: Socket) => void;
 
 /**
- * Opens a connection for the agent, or refuses it once the transport is released: a retry the OTLP transport
- * scheduled before the release then fails at once (the error is not a network error, so it is not retried).
+ * Opens a connection for the agent, or refuses it once the transport is released: a request made after the
+ * release fails at once (the error is not a network error, so it is not retried).
  */
 function connect(
   state: Releasable,
@@ -50,7 +50,7 @@ function release(state: Releasable): void {
   state.released = true;
   for (const socket of state.open) {
     const error = releasedError();
-    // With an error whose code is not a network error, the OTLP transport fails the request instead of retrying it.
+    // With an error whose code is not a network error, the transport fails the request instead of retrying it.
     socket.destroy(error);
   }
   state.open.clear();

@@ -70,31 +70,49 @@ function run(script: string, args: string[]): Promise<ChildResult> {
   });
 }
 
-describe('issue 12 item 3: OTel exporter with a collector that never answers', () => {
-  it('issue 12 item 3: the process exits by itself right after shutdown() resolved; the file records are complete', async () => {
-    const collector = await silentCollector();
-    try {
-      const file = join(dir, 'silent.jsonl');
-      const script = fileURLToPath(new URL('./fixtures/job-with-silent-collector.mjs', import.meta.url));
-      const child = await run(script, [collector.url, file]);
-      assert.equal(child.code, 0, child.stderr);
-      assert.match(child.stdout, /^result 6\n/);
-      // The scenario is real: a request reached the collector and was left open by it.
-      assert.ok(collector.bytesReceived() > 0, 'the collector received a request');
-      const shutdownMs = Number(/shutdown_ms (\d+)/.exec(child.stdout)?.[1]);
-      const aliveAfter = Number(/alive_after_shutdown_ms (\d+)/.exec(child.stdout)?.[1]);
-      // shutdown() returns at its 1 s bound; the request timeout (10 s) would have kept the process alive.
-      assert.ok(shutdownMs < 5000, `shutdown took ${shutdownMs} ms`);
-      assert.ok(aliveAfter < 3000, `the process lived ${aliveAfter} ms after shutdown() resolved`);
-      assert.ok(child.ms < 9000, `the child took ${Math.round(child.ms)} ms in all`);
-      assert.match(child.stderr, /OTelExporter dropped \d+ span\(s\) \(shutdown_timeout\)/);
-      const records = readRecords(file);
-      assert.equal(records.filter((r) => r.name === 'batch' && r.type === 'complete').length, 3);
-      const reported = records.filter((r) => r.type === 'telemetry_data_error').map((r) => r.error.attributes.error_message);
-      assert.equal(reported.length, 1, 'one report of the loss');
-      assert.match(String(reported[0]), /^OTelExporter dropped (\d+) span\(s\) \(shutdown_timeout\); \1 dropped so far$/);
-    } finally {
-      await collector.close();
-    }
-  });
+/** A port on 127.0.0.1 where nothing listens: connections are refused, so the transport keeps retrying. */
+async function refusingCollector(): Promise<{ url: string; bytesReceived: () => number; close: () => Promise<void> }> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return { url: `http://127.0.0.1:${port}/v1/traces`, bytesReceived: () => 0, close: async () => undefined };
+}
+
+describe('issue 12 item 3: after shutdown() resolved, nothing of the OTel exporter keeps the process alive', () => {
+  const cases = [
+    { collector: 'accepts and never answers (a request is open at shutdown)', start: silentCollector, reached: true },
+    { collector: 'refuses connections (a retry wait is pending at shutdown)', start: refusingCollector, reached: false },
+  ];
+  for (const { collector: kind, start, reached } of cases) {
+    it(`issue 12 item 3: collector ${kind}: the process exits by itself right after shutdown(); the file records are complete`, async () => {
+      const collector = await start();
+      try {
+        const file = join(dir, `job-${reached ? 'silent' : 'refusing'}.jsonl`);
+        const script = fileURLToPath(new URL('./fixtures/job-with-silent-collector.mjs', import.meta.url));
+        const child = await run(script, [collector.url, file]);
+        assert.equal(child.code, 0, child.stderr);
+        assert.match(child.stdout, /^result 6\n/);
+        // The scenario is real: a request reached the collector and was left open by it.
+        if (reached) assert.ok(collector.bytesReceived() > 0, 'the collector received a request');
+        const shutdownMs = Number(/shutdown_ms (\d+)/.exec(child.stdout)?.[1]);
+        const aliveAfter = Number(/alive_after_shutdown_ms (\d+)/.exec(child.stdout)?.[1]);
+        // shutdown() returns at its 1 s bound; the open request (10 s timeout) or the transport's retries
+        // (within the same 10 s) used to keep the process alive for up to 10 s after that.
+        assert.ok(shutdownMs < 5000, `shutdown took ${shutdownMs} ms`);
+        assert.ok(aliveAfter < 3000, `the process lived ${aliveAfter} ms after shutdown() resolved`);
+        assert.ok(child.ms < 9000, `the child took ${Math.round(child.ms)} ms in all`);
+        const records = readRecords(file);
+        assert.equal(records.filter((r) => r.name === 'batch' && r.type === 'complete').length, 3);
+        const reported = records.filter((r) => r.type === 'telemetry_data_error').map((r) => r.error.attributes.error_message);
+        assert.equal(reported.length, 1, 'one report of the loss');
+        assert.match(
+          String(reported[0]),
+          /^OTelExporter dropped (\d+) span\(s\) \((shutdown_timeout|export_failed: .*)\); \d+ dropped so far$/,
+        );
+      } finally {
+        await collector.close();
+      }
+    });
+  }
 });
