@@ -189,6 +189,24 @@ describe('final answers are not retried', () => {
   });
 });
 
+describe('the run stopped from W&B', () => {
+  it('an answer with "stopped": true ends the run for this exporter; later rows are counted, export calls say why', async () => {
+    server.answers = [{ match: 'file_stream', body: { stopped: true } }];
+    const drops: DropReport[] = [];
+    const exporter = newExporter('sync', optionsFor(server, { onDrop: (d) => drops.push(d) }));
+    exporter.initialize();
+    const span = Span.create('s');
+    exporter.exportStart(span);
+    await exporter.flush();
+    assert.throws(
+      () => exporter.exportEvent(Event.create('e'), span),
+      (e: unknown) => e instanceof ExportError && e.message.endsWith('cannot take data: the run was stopped from W&B'),
+    );
+    await exporter.close();
+    assert.equal(exporter.stats.sent, 1);
+  });
+});
+
 describe('server down', () => {
   it('at start: the job is unaffected, shutdown returns within the bound, the rows are dropped and reported', async () => {
     const job = configure('async', { host: await deadUrl(), shutdownTimeoutMillis: 800, retryInitialMillis: 50 });

@@ -215,6 +215,23 @@ describe('the run over the protocol', () => {
     assert.ok((counts.sync ?? 0) > 3, `sync sent ${counts.sync} requests`);
   });
 
+  it("without an entity, the run goes to the API key's default entity (GraphQL Viewer)", async () => {
+    const options = optionsFor(server);
+    delete options.entity;
+    const saved = process.env.WANDB_ENTITY;
+    delete process.env.WANDB_ENTITY;
+    try {
+      const exporter = newExporter('sync', options);
+      exporter.initialize();
+      exporter.exportEvent(Event.create('e', { a: 1 }), Span.create('s'));
+      await exporter.close();
+      assert.equal(server.run(options.runId as string).entity, server.defaultEntity);
+      assert.equal(exporter.run.entity, server.defaultEntity);
+    } finally {
+      if (saved !== undefined) process.env.WANDB_ENTITY = saved;
+    }
+  });
+
   it('strategy objects: the built-in classes and a custom one (its names are used as given)', async () => {
     for (const [strategy, key] of [
       [new HierarchicalMetricNamingStrategy('/'), 'sp/ev/a'],
