@@ -11,6 +11,9 @@ const w = r.iteration_wandb;
 writeResults('wandb', r, [
   ['iteration start+end, WandBExporterAsync, N=50', ns(w.ns_per_iteration), '<= 1.5 µs', w.ns_per_iteration <= 1500],
   ['same loop, no exporter (baseline)', ns(r.iteration_baseline.ns_per_iteration), 'reference', true],
+  // CPU time of the job's process alone: what the exporter costs the job whatever else the host runs.
+  ['job CPU per iteration, WandBExporterAsync', ns(w.cpu_ns_per_iteration), 'reference', true],
+  ['job CPU per iteration, no exporter', ns(r.iteration_baseline.cpu_ns_per_iteration), 'reference', true],
   ['W&B rows dropped during the job', String(w.rows_dropped), '0', w.rows_dropped === 0],
   ['W&B rows confirmed / logged', `${w.rows_sent}/${w.rows_enqueued}`, 'all', w.rows_sent === w.rows_enqueued],
 ]);

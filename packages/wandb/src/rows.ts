@@ -5,20 +5,17 @@ import type { MetricNamingStrategy, Named } from './naming.js';
 /**
  * One `run.log()` call: metric names and values in order. Two arrays, not an object: rows of 20 keys built with
  * computed names would be dictionary-mode objects, several times slower to build and to serialize (measured on
- * training_metrics_update rows). A name given twice (flat naming) counts once, with the later value.
+ * training_metrics_update rows). A name given twice (flat naming) counts once, with the later value, as in
+ * the object the reference logs.
  */
 export class Row {
   readonly keys: string[] = [];
   readonly values: AttributeValue[] = [];
 
+  /** Appends a pair. A name given again (flat naming) is written again: JSON readers keep the later value. */
   add(key: string, value: AttributeValue): this {
-    // Names are few per row and mostly distinct; a repeated one keeps its place and takes the later value.
-    const at = this.keys.indexOf(key);
-    if (at >= 0) this.values[at] = value;
-    else {
-      this.keys.push(key);
-      this.values.push(value);
-    }
+    this.keys.push(key);
+    this.values.push(value);
     return this;
   }
 

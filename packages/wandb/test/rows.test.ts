@@ -215,6 +215,19 @@ describe('the run over the protocol', () => {
     assert.ok((counts.sync ?? 0) > 3, `sync sent ${counts.sync} requests`);
   });
 
+  it('flat naming: an attribute name given twice in one row keeps its place and takes the later value', async () => {
+    pinClock();
+    const options = optionsFor(server, { metricNaming: 'flat' });
+    const exporter = newExporter('sync', options);
+    exporter.initialize();
+    exporter.exportStart(Span.create('s', { startTime: at(1000), spanAttributes: { x: 'span' }, startEventAttributes: { x: 'event' } }));
+    await exporter.close();
+    const rows = server.rows(options.runId as string);
+    assert.deepEqual(rows, [{ x: 'event', timestamp_msec: 1000, app_last_log_time: 1000 }]);
+    assert.deepEqual(Object.keys(rows[0] ?? {}), ['x', 'timestamp_msec', 'app_last_log_time']);
+    assert.equal(server.run(options.runId as string).summary.x, 'event');
+  });
+
   it("without an entity, the run goes to the API key's default entity (GraphQL Viewer)", async () => {
     const options = optionsFor(server);
     delete options.entity;
