@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, afterEach, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
 import { OneLoggerError } from '../src/core/errors.js';
 import type { Span } from '../src/core/span.js';
@@ -100,6 +100,44 @@ describe('issue 12 item 2: an exporter whose flush() or close() never settles', 
       assert.equal(records.at(-1)?.error?.attributes?.error_message, message);
     });
   }
+
+  test('issue 12 item 2: an exporter that declares a longer bound of its own is given that bound plus a second', async () => {
+    const file = newFile();
+    class SlowDeclaredExporter extends BaseExporter {
+      readonly shutdownTimeoutMillis = 200;
+      exportStart(): void {}
+      exportStop(): void {}
+      exportEvent(): void {}
+      exportError(): void {}
+      exportTelemetryDataError(): void {}
+      override flush(): Promise<void> {
+        return Promise.resolve();
+      }
+      override close(): Promise<void> {
+        super.close();
+        return new Promise(() => {});
+      }
+    }
+    const recorder = new DefaultRecorder({
+      exporters: [new SlowDeclaredExporter(), new FileExporter({ filePath: file })],
+      exporterTimeoutMillis: 100,
+    });
+    recorder.stop(recorder.start('work'));
+    // A live handle, as in a job with a server: the bound is what ends the wait (not an idle event loop).
+    const keepAlive = setInterval(() => undefined, 1000);
+    try {
+      await recorder.close();
+    } finally {
+      clearInterval(keepAlive);
+    }
+    const message =
+      'Exporter SlowDeclaredExporter did not finish close() within 1200 ms; the recorder stopped waiting for it and went on without it (what it had not delivered may be lost)';
+    assert.deepEqual(
+      readRecords(file).map((r) => r.name ?? r.error.attributes.error_message),
+      ['work', message],
+    );
+    assert.equal(recorder.exporterStatuses[0]?.forceDisabled, true);
+  });
 
   test('issue 12 item 2: the bound is 5 s by default and must be a positive integer', () => {
     assert.equal(DEFAULT_EXPORTER_TIMEOUT_MILLIS, 5000);

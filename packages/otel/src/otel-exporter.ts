@@ -54,6 +54,11 @@ export class OTelExporter extends BaseExporter {
     return { ...(this.processor?.stats ?? { enqueued: 0, exported: 0, dropped: 0, failedExports: 0, retries: 0 }) };
   }
 
+  /** The bound of `flush()` and `close()` (the recorder waits for this exporter that long, plus a second). */
+  get shutdownTimeoutMillis(): number {
+    return this.settings.shutdownTimeoutMillis;
+  }
+
   /** The collector URL used by the built-in OTLP transport (`undefined` with a custom `spanExporter`). */
   get endpoint(): string | undefined {
     return this.settings.spanExporter === undefined ? this.settings.url : undefined;

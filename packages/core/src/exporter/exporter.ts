@@ -23,6 +23,12 @@ export interface Exporter {
   flush(): void | Promise<void>;
   /** Flushes and releases resources; the exporter cannot be used afterwards. */
   close(): void | Promise<void>;
+  /**
+   * For an exporter that bounds its own `flush()` and `close()` (a network exporter): that bound, in
+   * milliseconds. The recorder then waits up to this plus one second for it when that is longer than its
+   * `exporterTimeoutMillis`.
+   */
+  readonly shutdownTimeoutMillis?: number;
 }
 
 export const ExporterState = { NOT_INITIALIZED: 'not_initialized', READY: 'ready', CLOSED: 'closed' } as const;

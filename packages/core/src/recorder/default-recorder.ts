@@ -54,6 +54,8 @@ export interface DefaultRecorderOptions {
 const DEFAULT_MAX_ERROR_TEXT_LENGTH = 8192;
 export const DEFAULT_EXPORTER_TIMEOUT_MILLIS = 5000;
 export const DEFAULT_MAX_OPEN_SPANS = 100_000;
+/** Beyond the bound an exporter declares for its own flush/close, the time it gets to return. */
+const DECLARED_BOUND_GRACE_MS = 1000;
 
 /** A stack overflow inside an exporter call is the depth of the job's own code, not a fault of the exporter. */
 function isStackOverflow(e: unknown): boolean {
@@ -657,6 +659,7 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
    * is unref'd: it never keeps a process alive by itself.
    */
   private bounded(s: ExporterStatus, call: 'flush' | 'close', work: Promise<void>): Promise<void> {
+    const ms = this.waitBound(s);
     return new Promise<void>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       const wait: PendingWait = {
@@ -680,10 +683,22 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
         process.on('exit', this.reportPendingAtExit);
       }
       this.pendingWaits.add(wait);
-      timer = setTimeout(() => wait.settle(`did not finish ${call}() within ${this.exporterTimeout} ms`), this.exporterTimeout);
+      timer = setTimeout(() => wait.settle(`did not finish ${call}() within ${ms} ms`), ms);
       timer.unref();
       work.then(() => wait.settle());
     });
+  }
+
+  /** `exporterTimeoutMillis`, or longer for an exporter that declares a longer bound of its own. */
+  private waitBound(s: ExporterStatus): number {
+    let declared: unknown;
+    try {
+      declared = s.exporter.shutdownTimeoutMillis;
+    } catch {
+      declared = undefined;
+    }
+    if (typeof declared !== 'number' || !Number.isFinite(declared) || declared <= 0) return this.exporterTimeout;
+    return Math.max(this.exporterTimeout, Math.ceil(declared) + DECLARED_BOUND_GRACE_MS);
   }
 
   private reportOverrun(s: ExporterStatus, what: string): void {
