@@ -45,6 +45,35 @@ export function objectJson(keys: readonly string[], values: readonly unknown[], 
   return `${out}}`;
 }
 
+/** A key's text inside a JSON string literal (the line's quotes and backslashes escaped once more), built once. */
+const escapedKeys = new Map<string, string>();
+
+function escapedKeyJson(key: string): string {
+  let escaped = escapedKeys.get(key);
+  if (escaped === undefined) {
+    escaped = JSON.stringify(keyJson(key)).slice(1, -1);
+    if (escapedKeys.size < MAX_QUOTED_KEYS) escapedKeys.set(key, escaped);
+  }
+  return escaped;
+}
+
+/**
+ * `objectJson(keys, values, tail)` as a JSON string literal, built directly: file_stream sends each history
+ * line as a string, and escaping megabytes of finished lines again per request would double the serializing.
+ * `tail` must hold no quote or backslash that needs escaping beyond `"` (it is escaped here).
+ */
+export function objectJsonLiteral(keys: readonly string[], values: readonly unknown[], tail: string): string {
+  let out = '"{';
+  for (let i = 0; i < keys.length; i++) {
+    const v = values[i];
+    // Numbers and booleans have no character to escape; other values are escaped as text.
+    const text = typeof v === 'number' || typeof v === 'boolean' ? valueJson(v) : JSON.stringify(valueJson(v)).slice(1, -1);
+    out += (i === 0 ? '' : ',') + escapedKeyJson(keys[i] as string) + text;
+  }
+  if (tail !== '') out += (keys.length === 0 ? '' : ',') + tail.replaceAll('"', '\\"');
+  return `${out}}"`;
+}
+
 /** Any JSON value in W&B's extended JSON. */
 export function extendedJson(value: unknown): string {
   return valueJson(value);

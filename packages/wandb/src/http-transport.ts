@@ -34,7 +34,12 @@ export class WandbHttpTransport {
 
   /** A GraphQL operation; `errors` in a 2xx answer is a final failure carrying the server's first message. */
   async graphql(operationName: string, query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<TransportResult> {
-    const result = await this.post('graphql', `${this.settings.baseUrl}/graphql`, { query, variables, operationName }, signal);
+    const result = await this.post(
+      'graphql',
+      `${this.settings.baseUrl}/graphql`,
+      JSON.stringify({ query, variables, operationName }),
+      signal,
+    );
     if (result.kind !== 'success') return result;
     const body = result.body as { data?: unknown; errors?: Array<{ message?: unknown }> } | null;
     if (body === null || typeof body !== 'object')
@@ -50,20 +55,24 @@ export class WandbHttpTransport {
     return { kind: 'success', status: result.status, body: body.data };
   }
 
-  /** One file_stream request for a run. A body that is not JSON counts as `{}` (the W&B client ignores it too). */
-  fileStream(entity: string, project: string, runId: string, payload: unknown, signal?: AbortSignal): Promise<TransportResult> {
+  /**
+   * One file_stream request for a run; `body` is the request's JSON text (built by the caller, which writes the
+   * history lines as string literals directly). An answer that is not JSON counts as `{}` (the W&B client
+   * ignores it too).
+   */
+  fileStream(entity: string, project: string, runId: string, body: string, signal?: AbortSignal): Promise<TransportResult> {
     const path = [entity, project, runId].map(encodeURIComponent).join('/');
-    return this.post('file_stream', `${this.settings.baseUrl}/files/${path}/file_stream`, payload, signal);
+    return this.post('file_stream', `${this.settings.baseUrl}/files/${path}/file_stream`, body, signal);
   }
 
-  private async post(endpoint: WandbEndpoint, url: string, payload: unknown, signal?: AbortSignal): Promise<TransportResult> {
-    const result = await this.postOnce(endpoint, url, payload, signal);
+  private async post(endpoint: WandbEndpoint, url: string, body: string, signal?: AbortSignal): Promise<TransportResult> {
+    const result = await this.postOnce(endpoint, url, body, signal);
     // A server that echoes the credentials must not put them into a log line through this message.
     if (result.kind === 'success' || !result.message.includes(this.settings.apiKey)) return result;
     return { ...result, message: result.message.replaceAll(this.settings.apiKey, '<redacted>') };
   }
 
-  private async postOnce(endpoint: WandbEndpoint, url: string, payload: unknown, signal?: AbortSignal): Promise<TransportResult> {
+  private async postOnce(endpoint: WandbEndpoint, url: string, body: string, signal?: AbortSignal): Promise<TransportResult> {
     const timeout = AbortSignal.timeout(this.settings.requestTimeoutMillis);
     const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
     let response: Response;
@@ -75,7 +84,7 @@ export class WandbHttpTransport {
           'content-type': 'application/json',
           'user-agent': this.settings.userAgent,
         },
-        body: JSON.stringify(payload),
+        body,
         signal: combined,
       });
     } catch (e) {

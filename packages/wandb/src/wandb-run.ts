@@ -3,7 +3,7 @@
 // Holds the run's offsets; they advance only when the server confirmed the lines.
 
 import { encodeRunConfig, RUN_RESUME_STATUS_QUERY, UPSERT_BUCKET_MUTATION, upsertVariables, VIEWER_QUERY } from './graphql.js';
-import { keyJson, objectJson, valueJson } from './history-line.js';
+import { keyJson, objectJsonLiteral, valueJson } from './history-line.js';
 import type { TransportResult, WandbHttpTransport } from './http-transport.js';
 import type { WandbResume } from './options.js';
 import type { Row } from './rows.js';
@@ -30,6 +30,7 @@ export interface PendingRow {
 /** Rows with their `_step`, `_runtime`, `_timestamp` assigned, ready to be sent as history lines. */
 export interface PreparedBatch {
   readonly rows: number;
+  /** Each history line as a JSON string literal (quotes included), ready for the request body. */
   readonly lines: string[];
   readonly summary: Map<string, unknown>;
   readonly lastStep: number;
@@ -172,7 +173,7 @@ export class WandbRun {
       lastRuntime = this.runtimeOffsetSec + Math.max(0, row.wallMs - this.startedWallMs) / 1000;
       const timestamp = row.wallMs / 1000;
       const { keys, values } = row.data;
-      lines.push(objectJson(keys, values, `"_step":${rowStep},"_runtime":${lastRuntime},"_timestamp":${timestamp}`));
+      lines.push(objectJsonLiteral(keys, values, `"_step":${rowStep},"_runtime":${lastRuntime},"_timestamp":${timestamp}`));
       for (let i = 0; i < keys.length; i++) summary.set(keys[i] as string, values[i]);
       summary.set('_step', rowStep);
       summary.set('_runtime', lastRuntime);
@@ -184,12 +185,11 @@ export class WandbRun {
 
   /** One file_stream request with the batch's history lines and the full summary. */
   async sendBatch(batch: PreparedBatch, send: Send): Promise<TransportResult> {
-    const body = {
-      files: {
-        'wandb-history.jsonl': { offset: this.historyOffset, content: batch.lines },
-        'wandb-summary.json': { offset: 0, content: [mapJson(batch.summary)] },
-      },
-    };
+    // {"files":{"wandb-history.jsonl":{"offset":N,"content":[lines]},"wandb-summary.json":{"offset":0,"content":[summary]}}}
+    // as text: the lines are string literals already.
+    const body =
+      `{"files":{"wandb-history.jsonl":{"offset":${this.historyOffset},"content":[${batch.lines.join(',')}]},` +
+      `"wandb-summary.json":{"offset":0,"content":[${JSON.stringify(mapJson(batch.summary))}]}}}`;
     const result = await this.stream(body, send);
     if (result.kind === 'success') {
       this.historyOffset += batch.lines.length;
@@ -202,15 +202,15 @@ export class WandbRun {
 
   /** `{}`: tells the server the run is alive when nothing was sent for a while. */
   heartbeat(send: Send): Promise<TransportResult> {
-    return this.stream({}, send);
+    return this.stream('{}', send);
   }
 
   /** The last request: `complete: true` and the exit code (0 = finished, other = failed). */
   finish(exitCode: number, send: Send): Promise<TransportResult> {
-    return this.stream({ complete: true, exitcode: exitCode }, send);
+    return this.stream(JSON.stringify({ complete: true, exitcode: exitCode }), send);
   }
 
-  private async stream(body: unknown, send: Send): Promise<TransportResult> {
+  private async stream(body: string, send: Send): Promise<TransportResult> {
     const entity = this.entity as string;
     const result = await send((signal) => this.transport.fileStream(entity, this.identity.project, this.identity.runId, body, signal));
     if (result.kind === 'success' && (result.body as { stopped?: unknown } | null)?.stopped === true) this.stopRequested = true;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '@nv-one-logger/core';
-import { extendedJson } from '../src/history-line.js';
+import { extendedJson, objectJson, objectJsonLiteral } from '../src/history-line.js';
 import {
   isRetryableStatus,
   resolveOptions,
@@ -87,6 +87,30 @@ describe('extended JSON (history lines)', () => {
     assert.throws(() => JSON.parse(text));
     assert.deepEqual(parseLenientJson(text), row);
     assert.equal(extendedJson({ x: 1 }), '{"x":1}');
+  });
+});
+
+describe('history lines as string literals (the file_stream body)', () => {
+  it('the literal is the JSON string of the line: quotes, backslashes, line breaks, unicode, arrays, NaN', () => {
+    const keys = ['a"b', 'c\\d', 'e', 'f', 'g', 'h', 'i.j/k'];
+    const values = ['say "hi"\n\\', 1.5, Number.NaN, true, ['x"', 'y'], [1, Number.POSITIVE_INFINITY], 'ünï €'];
+    const tail = '"_step":3,"_runtime":0.25,"_timestamp":1700000000.5';
+    const literal = objectJsonLiteral(keys, values, tail);
+    const line = JSON.parse(literal) as string;
+    assert.equal(line, objectJson(keys, values, tail));
+    assert.deepEqual(parseLenientJson(line), {
+      'a"b': 'say "hi"\n\\',
+      'c\\d': 1.5,
+      e: Number.NaN,
+      f: true,
+      g: ['x"', 'y'],
+      h: [1, Number.POSITIVE_INFINITY],
+      'i.j/k': 'ünï €',
+      _step: 3,
+      _runtime: 0.25,
+      _timestamp: 1_700_000_000.5,
+    });
+    assert.equal(JSON.parse(objectJsonLiteral([], [], tail)), `{${tail}}`);
   });
 });
 
