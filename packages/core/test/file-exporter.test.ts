@@ -463,20 +463,24 @@ describe('FileExporter: file handling', () => {
 });
 
 /**
- * A FIFO whose only reader is a child process: `open()` runs while the reader is there (opening the write end
- * waits for it), then the reader is killed, so every later write fails with EPIPE (an error that is not
- * "disk full").
+ * A FIFO whose only reader is a child process: `open()` runs once the reader holds the FIFO open (so opening
+ * the write end returns at once), then the reader is killed, so every later write fails with EPIPE (an
+ * error that is not "disk full").
  */
 async function withBrokenPipe(open: (path: string) => void): Promise<void> {
   const fifo = join(dir, 'pipe');
   assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo failed');
-  const reader = spawn(process.execPath, ['-e', `require('fs').openSync(${JSON.stringify(fifo)}, 'r'); setInterval(() => {}, 1000);`], {
-    stdio: 'ignore',
-  });
+  const script = `const fs = require('fs'); fs.openSync(${JSON.stringify(fifo)}, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK); process.stdout.write('ready\\n'); setInterval(() => {}, 1000);`;
+  const reader = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise((r) => reader.once('exit', r));
   try {
+    await new Promise<void>((ready, failed) => {
+      reader.stdout.once('data', () => ready());
+      reader.once('error', failed);
+      reader.once('exit', (code) => failed(new Error(`the FIFO reader exited early (${code})`)));
+    });
     open(fifo);
   } finally {
-    const exited = new Promise((r) => reader.once('exit', r));
     reader.kill('SIGKILL');
     await exited;
   }

@@ -381,12 +381,7 @@ export class FileExporter extends BaseJsonExporter {
       this.timer = undefined;
       this.rotationTimer = undefined;
       openExporters.delete(this);
-      if (this.unreportedLost > 0) {
-        internalLogger.error(
-          `FileExporter: ${this.unreportedLost} records could not be written to ${this.filePath} (${this.lostCause}) and are lost; the file was closed before writing succeeded again`,
-        );
-        this.unreportedLost = 0;
-      }
+      this.logUnreportedLoss();
       if (this.fd !== undefined) {
         const fd = this.fd;
         this.fd = undefined;
@@ -403,6 +398,21 @@ export class FileExporter extends BaseJsonExporter {
       // Nothing can report it any more.
     }
     this.flushSyncQuietly();
+    if (this.unreportedLost > 0 && this.fd !== undefined) {
+      try {
+        this.writeLossReportAlone();
+      } catch {
+        // Logged below.
+      }
+    }
+    this.logUnreportedLoss();
+  }
+
+  /** Records lost that the file could not be told about: the logger is the last place to say so. */
+  private logUnreportedLoss(): void {
+    if (this.unreportedLost === 0) return;
+    internalLogger.error(`FileExporter: ${this.lossMessage()}; the file was closed before writing succeeded again`);
+    this.unreportedLost = 0;
   }
 
   private throwDeferredError(): void {
@@ -567,6 +577,14 @@ export class FileExporter extends BaseJsonExporter {
 
   /** At close: the loss report on its own, if it fits. */
   private writeLossReportAlone(): void {
+    if (this.tornLineLeft) {
+      try {
+        writeSync(this.fd as number, '\n');
+        this.tornLineLeft = false;
+      } catch {
+        return;
+      }
+    }
     const report = this.lossReport();
     const e = this.writeRange(report, 0, report.length, report.length);
     if (e === undefined) this.lossReported();
