@@ -2,7 +2,7 @@
 // the periodic check and the path opened again (reported once); `reopen()` does it on request (the
 // `postrotate` signal of logrotate); `copytruncate` needs nothing at all.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmdirSync, rmSync, truncateSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
@@ -97,6 +97,30 @@ describe('issue 12 item 5: a rotated file is noticed and the path opened again',
     assert.deepEqual(warnings(), [
       `FileExporter: ${exporter.filePath} was deleted while open; ${loss}. Opened ${exporter.filePath} again.`,
     ]);
+  });
+
+  test('issue 12 item 5: a path that cannot be opened again is reported once and retried at every check until it works', async () => {
+    const { exporter, recorder, path } = job({ rotationCheckIntervalMs: 10 });
+    spans(recorder, 'a1');
+    renameSync(path, `${path}.1`);
+    mkdirSync(path);
+    const errors = (): string[] => logs.filter(([l]) => l === 'ERROR').map(([, m]) => m);
+    await until(() => errors().length > 0, 'the failed reopen to be logged');
+    // Several more checks fail the same way: still one message.
+    await new Promise((r) => setTimeout(r, 80));
+    spans(recorder, 'a2');
+    rmdirSync(path);
+    await until(() => existsSync(path), 'the path to be opened again');
+    spans(recorder, 'b1');
+    await recorder.close();
+    assert.deepEqual(spanNames(readRecords(`${path}.1`)), ['a1', 'a2']);
+    assert.deepEqual(spanNames(readRecords(path)), ['b1']);
+    assert.equal(errors().length, 1);
+    assert.match(
+      errors()[0] ?? '',
+      new RegExp(`^FileExporter cannot reopen ${exporter.filePath}: EISDIR: .*; records still go to the file opened before$`),
+    );
+    assert.equal(warnings().length, 1);
   });
 
   test('issue 12 item 5: buffered mode: lines buffered when the file was deleted go to the new file', async () => {

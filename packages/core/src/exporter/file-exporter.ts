@@ -162,6 +162,7 @@ export class FileExporter extends BaseJsonExporter {
   private lostTotal = 0;
   /** A torn line could not be cut off (see `cutTornLine`): it is ended with a newline before the next write. */
   private tornLineLeft = false;
+  private reopenFailureLogged = false;
   /** Bytes of the failed write that formed whole lines (kept in the file); set by `writeRange`. */
   private keptBytes = 0;
 
@@ -235,14 +236,23 @@ export class FileExporter extends BaseJsonExporter {
    * going to the file opened before. Does nothing before `initialize()` or after `close()`.
    */
   reopen(): void {
+    const e = this.openAgain();
+    if (e !== undefined) internalLogger.error(this.reopenFailure(e));
+  }
+
+  private reopenFailure(e: unknown): string {
+    return `FileExporter cannot reopen ${this.filePath}: ${messageOf(e)}; records still go to the file opened before`;
+  }
+
+  /** Opens the path again and closes the old descriptor; returns the error if the path cannot be opened. */
+  private openAgain(): unknown {
     const old = this.fd;
-    if (old === undefined) return;
+    if (old === undefined) return undefined;
     let fd: number;
     try {
       fd = this.openPath();
     } catch (e) {
-      internalLogger.error(`FileExporter cannot reopen ${this.filePath}: ${messageOf(e)}; records still go to the file opened before`);
-      return;
+      return e;
     }
     this.fd = fd;
     // A torn line belongs to the old file; a pending loss report goes to the new one.
@@ -252,6 +262,7 @@ export class FileExporter extends BaseJsonExporter {
     } catch {
       // The old descriptor is gone either way.
     }
+    return undefined;
   }
 
   /** Reopens the path if the open file is no longer the one at `filePath` (renamed or deleted). */
@@ -267,8 +278,14 @@ export class FileExporter extends BaseJsonExporter {
     } catch {
       return;
     }
-    this.reopen();
-    if (this.fd === fd) return;
+    const failure = this.openAgain();
+    if (failure !== undefined) {
+      // Checked again at every interval: said once, until a reopen works.
+      if (!this.reopenFailureLogged) internalLogger.error(this.reopenFailure(failure));
+      this.reopenFailureLogged = true;
+      return;
+    }
+    this.reopenFailureLogged = false;
     const loss = `records written between the deletion and this check (at most ${this.rotationCheckMs} ms) are lost`;
     const what = deleted ? `was deleted while open; ${loss}` : 'was renamed while open; the records written before are in the renamed file';
     internalLogger.warning(`FileExporter: ${this.filePath} ${what}. Opened ${this.filePath} again.`);
