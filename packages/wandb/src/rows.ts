@@ -1,6 +1,6 @@
 // What one export call logs (the reference's B.4), as plain functions shared by the live exporters and replay.
 import type { AttributeValue } from '@nv-one-logger/core';
-import type { MetricNamingStrategy, Named } from './naming.js';
+import { CachedNaming, type MetricNamingStrategy, type Named } from './naming.js';
 
 /**
  * One `run.log()` call: metric names and values in order. Two arrays, not an object: rows of 20 keys built with
@@ -41,26 +41,41 @@ const SPAN_STOP: Named = { name: 'span_stop' };
 
 type Pairs = Iterable<readonly [string, AttributeValue]>;
 
+/** Span attributes under their metric names (a cached strategy's table is looked up once per row). */
+function addSpanAttributes(row: Row, naming: MetricNamingStrategy, span: Named, attributes: Pairs): void {
+  if (naming instanceof CachedNaming) {
+    const table = naming.spanTable(span);
+    for (const [k, v] of attributes) row.add(table.get(k), v);
+  } else for (const [k, v] of attributes) row.add(naming.fromSpanAttribute(span, k), v);
+}
+
+function addEventAttributes(row: Row, naming: MetricNamingStrategy, span: Named, event: Named, attributes: Pairs): void {
+  if (naming instanceof CachedNaming) {
+    const table = naming.eventTable(span, event);
+    for (const [k, v] of attributes) row.add(table.get(k), v);
+  } else for (const [k, v] of attributes) row.add(naming.fromEventAttribute(span, event, k), v);
+}
+
 /** Span start: the span's attributes and its start event's (`timestamp_msec` included). */
 export function startRow(naming: MetricNamingStrategy, span: Named, attributes: Pairs, startEventAttributes: Pairs): Row {
   const row = new Row();
-  for (const [k, v] of attributes) row.add(naming.fromSpanAttribute(span, k), v);
-  for (const [k, v] of startEventAttributes) row.add(naming.fromEventAttribute(span, SPAN_START, k), v);
+  addSpanAttributes(row, naming, span, attributes);
+  addEventAttributes(row, naming, span, SPAN_START, startEventAttributes);
   return row;
 }
 
 /** Span stop: only the attributes added or changed after the start (always `duration_msec`) and the stop event's. */
 export function stopRow(naming: MetricNamingStrategy, span: Named, updatedAttributes: Pairs, stopEventAttributes: Pairs): Row {
   const row = new Row();
-  for (const [k, v] of updatedAttributes) row.add(naming.fromSpanAttribute(span, k), v);
-  for (const [k, v] of stopEventAttributes) row.add(naming.fromEventAttribute(span, SPAN_STOP, k), v);
+  addSpanAttributes(row, naming, span, updatedAttributes);
+  addEventAttributes(row, naming, span, SPAN_STOP, stopEventAttributes);
   return row;
 }
 
 /** A custom event: all its attributes (`timestamp_msec` included). */
 export function eventRow(naming: MetricNamingStrategy, span: Named, event: Named, attributes: Pairs): Row {
   const row = new Row();
-  for (const [k, v] of attributes) row.add(naming.fromEventAttribute(span, event, k), v);
+  addEventAttributes(row, naming, span, event, attributes);
   return row;
 }
 
