@@ -109,7 +109,7 @@ function summary(over: Partial<JobSummary> & { files: string[] }): JobSummary {
       productiveTrainTimeSec: 663,
       iterationsSinceLastCheckpoint: 350,
     },
-    timeBreakdown: { initialization: 0.044, training: 0.84, validation: 0.033, checkpointSaving: 0.053, other: 0.03 },
+    timeBreakdown: { initialization: 0.044, training: 0.84, validation: 0.033, checkpointSaving: 0.053, other: 0.03, betweenRuns: 0 },
     errors: [],
     telemetryDataErrors: [],
     findings: [],
@@ -272,7 +272,8 @@ function count(doc: ParentNode, selector: string): number {
 function sel(n: number) {
   const f = `section#file-${n}`;
   return {
-    iterationDots: `${f} figure[data-chart="iteration-time"] g[aria-label="dot"] circle`,
+    // Dots to scale are circles; intervals above the robust y axis (the warm-up) are triangles at its top edge.
+    iterationDots: `${f} figure[data-chart="iteration-time"] g[aria-label="dot"] circle, ${f} figure[data-chart="iteration-time"] g.ol-outlier path`,
     throughputDots: `${f} figure[data-chart="throughput"] g[aria-label="dot"] circle`,
     timelineBars: `${f} figure[data-chart="timeline"] g[aria-label="bar"] rect`,
     timelineCheckpoints: `${f} figure[data-chart="timeline"] g.ol-checkpoint > *`,

@@ -288,10 +288,15 @@ describe('killed job, async checkpoints, resumed session', () => {
     assert.deepEqual([s.checkpoints.saves, s.checkpoints.successes, s.checkpoints.asyncSaves, s.checkpoints.syncSaves], [3, 2, 2, 1]);
     assert.equal(s.checkpoints.lastSuccessfulStep, 6);
     assert.equal(s.checkpoints.iterationsSinceLastCheckpoint, 0);
-    // Shares over the two processes' own time (5.2 s + 3 s), not the hour between them.
+    // Shares of the whole duration: the hour between the runs is idle time, accounted as "between runs".
     assert.ok(s.timeBreakdown);
-    close(s.timeBreakdown.training, (4000 + 2000) / (5200 + 3000), 'training share');
-    close(s.timeBreakdown.checkpointSaving, (200 + 200) / (5200 + 3000), 'checkpoint share');
+    const gap = 3_600_000 - 5200;
+    close(s.timeBreakdown.betweenRuns, gap / (5200 + 3000 + gap), 'between runs');
+    close(s.timeBreakdown.training, (4000 + 2000) / (5200 + 3000 + gap), 'training share');
+    close(s.timeBreakdown.checkpointSaving, (200 + 200) / (5200 + 3000 + gap), 'checkpoint share');
+    const b = s.timeBreakdown;
+    close(b.initialization + b.training + b.validation + b.checkpointSaving + b.other + b.betweenRuns, 1, 'shares add up');
+    assert.equal(resumed.timeBreakdown?.betweenRuns, 0, 'a single run has no gap');
   });
 
   test('two runs appended to one file by the same pid are two segments, combined in sequence', async () => {
@@ -354,7 +359,7 @@ describe('jobs without training telemetry and odd inputs', () => {
     assert.equal(s.application.sessionTag, undefined, 'only the training layer records the session tag');
     assert.equal(s.training.loops, 0);
     assert.equal(s.training.iterationsOverall, undefined);
-    assert.deepEqual(s.timeBreakdown, { initialization: 0, training: 0, validation: 0, checkpointSaving: 0, other: 1 });
+    assert.deepEqual(s.timeBreakdown, { initialization: 0, training: 0, validation: 0, checkpointSaving: 0, other: 1, betweenRuns: 0 });
     const r = await summarize([path]);
     assert.deepEqual(r.perSession, [], 'no session tag, no session view');
   });

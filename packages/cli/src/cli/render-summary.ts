@@ -127,6 +127,8 @@ export function renderSummary(title: string, s: JobSummary, options: RenderOptio
     share('validation', b.validation);
     share('checkpoint saving', b.checkpointSaving);
     share('other', b.other);
+    // Resumed runs: the time between them counts, so the shares add up to the duration above.
+    if (b.betweenRuns > 0) share('between runs (idle)', b.betweenRuns);
   }
 
   section(s.errors.length === 0 ? 'Errors: none' : `Errors (${s.errors.length})`);

@@ -8,9 +8,15 @@ import type { SpanNode } from './types.js';
 export interface SpanTreeOptions {
   /** Spans kept (default 200 000); later spans are counted in `dropped.spans`. */
   maxSpans?: number;
-  /** Events kept per span (default 1 000); later ones are counted in `dropped.events`. */
+  /**
+   * Events kept per span (default 1 000); later ones are counted in `dropped.events`. Checkpoint successes and
+   * application errors (what the report draws from spans) are kept past this limit, up to MAX_MARKER_EVENTS in all.
+   */
   maxEventsPerSpan?: number;
 }
+
+/** Checkpoint-success and error events kept past the per-span limit, over the whole tree. */
+export const MAX_MARKER_EVENTS = 100_000;
 
 export class SpanTreeBuilder {
   private readonly nodes: SpanNode[] = [];
@@ -19,7 +25,9 @@ export class SpanTreeBuilder {
   private readonly pidsWithParentIds = new Set<number | undefined>();
   private readonly maxSpans: number;
   private readonly maxEvents: number;
-  readonly dropped = { spans: 0, events: 0 };
+  /** Not kept: spans past maxSpans; events past maxEventsPerSpan; marker events past MAX_MARKER_EVENTS. */
+  readonly dropped = { spans: 0, events: 0, markers: 0 };
+  private markersKept = 0;
 
   constructor(options: SpanTreeOptions = {}) {
     this.maxSpans = options.maxSpans ?? 200_000;
@@ -132,10 +140,14 @@ export class SpanTreeBuilder {
     const node = id === undefined ? undefined : this.node(id);
     const event = asEvent(r.event);
     if (node === undefined || event === undefined) return;
-    if (node.events.length >= this.maxEvents) {
-      this.dropped.events++;
+    const marker = r.type === 'application_error' || str(event.name) === 'save_checkpoint_success';
+    if (node.events.length >= this.maxEvents && !(marker && this.markersKept < MAX_MARKER_EVENTS)) {
+      // Other events past the limit (e.g. a metric logged every iteration) are not drawn from spans: not a loss.
+      if (marker) this.dropped.markers++;
+      else this.dropped.events++;
       return;
     }
+    if (marker) this.markersKept++;
     const attributes = asAttrs(event.attributes);
     node.events.push({
       name: str(event.name) ?? '(unnamed)',

@@ -40,6 +40,13 @@ export interface TrainingMetricPoint {
   maxIterationTimeSec: number | undefined;
   trainThroughputPerGpu: number | undefined;
   trainSamples: number | undefined;
+  /**
+   * Set when the series was downsampled: the logged updates this point stands for (since the previous kept point)
+   * and the smallest and largest interval-mean iteration time among them, so spikes survive sampling.
+   */
+  updates?: number;
+  intervalMinSec?: number;
+  intervalMaxSec?: number;
 }
 
 /** One model metric over a job (from `model_metrics` events): its last value, min and max, with their steps. */
@@ -146,6 +153,8 @@ export interface JobSummary {
         validation: number;
         checkpointSaving: number;
         other: number;
+        /** Time between resumed runs, when no process of the job ran (0 for a single run). */
+        betweenRuns: number;
       }
     | undefined;
   errors: { spanName: string | undefined; message: string; exceptionType: string | undefined; timeMs: number | undefined }[];

@@ -6,10 +6,11 @@ import { fmtDuration, fmtInt, fmtTime } from './format.js';
 import { el, type Html, join, raw } from './html.js';
 import { jobAnchor, jobSection, jobTitle, type ReportJob } from './job-section.js';
 import { collectMarkers } from './markers.js';
-import { iterationTimeFigure, throughputFigure } from './metric-charts.js';
+import { iterationTimeFigure, loggedUpdates, throughputFigure } from './metric-charts.js';
 import { groupMetricSeries, modelMetricFigure, samplesPerSecondFigure } from './model-metric-charts.js';
 import { PAGE_CSS } from './page-style.js';
 import { problemsSection } from './problems.js';
+import { runGaps } from './run-gaps.js';
 import { indexSpans } from './span-index.js';
 import { type SummaryColumn, summaryTable } from './summary-table.js';
 import { fileTimes, timeAxisFor } from './time-axis.js';
@@ -162,7 +163,7 @@ function fileSection(f: ReportFile, i: number): Html {
   const parts: Html[] = [];
   const notes: Html[] = [];
   if (axis !== undefined && f.metrics.length > 0) {
-    const input = { metrics: f.metrics, checkpoints, errors, axis, marginLeft, backend: s.application.backend };
+    const input = { metrics: f.metrics, checkpoints, errors, axis, marginLeft, backend: s.application.backend, gaps: runGaps(index.all) };
     const iteration = iterationTimeFigure(input);
     const throughput = throughputFigure(input);
     if (iteration !== undefined) parts.push(iteration);
@@ -214,7 +215,7 @@ function fileSection(f: ReportFile, i: number): Html {
     s.application.startMs === undefined ? undefined : 'started ' + fmtTime(s.application.startMs),
     s.application.durationMs === undefined ? undefined : 'ran ' + fmtDuration(s.application.durationMs),
     plural(index.all.length, 'span'),
-    plural(f.metrics.length, 'metric update'),
+    plural(loggedUpdates(f.metrics), 'metric update'),
     groups.length === 0 ? undefined : plural(groups.length, 'model metric chart'),
   ].filter((x): x is string => x !== undefined);
 

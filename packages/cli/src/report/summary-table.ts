@@ -127,6 +127,7 @@ const GROUPS: readonly { name: string; rows: readonly Row[] }[] = [
       { label: 'Validation', value: (s) => fmtPercent(s.timeBreakdown?.validation) },
       { label: 'Checkpoint saving', value: (s) => fmtPercent(s.timeBreakdown?.checkpointSaving) },
       { label: 'Other', value: (s) => fmtPercent(s.timeBreakdown?.other) },
+      { label: 'Between runs (idle)', value: (s) => fmtPercent(s.timeBreakdown?.betweenRuns) },
     ],
   },
   {

@@ -17,6 +17,7 @@ export const BREAKDOWN_PARTS: readonly { key: keyof Breakdown; label: string; co
   { key: 'validation', label: 'validation', color: COLOR.validation },
   { key: 'checkpointSaving', label: 'checkpoint saving', color: COLOR.checkpoint },
   { key: 'other', label: 'other', color: COLOR.other },
+  { key: 'betweenRuns', label: 'between runs (idle)', color: 'var(--border)' },
 ];
 
 interface Segment {

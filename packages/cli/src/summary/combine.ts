@@ -165,10 +165,16 @@ function mergeShared(
       validation: ca.validation + cb.validation,
       checkpointSaving: ca.checkpointSaving + cb.checkpointSaving,
       other: ca.other + cb.other,
+      betweenRuns: ca.betweenRuns + cb.betweenRuns,
     },
     breakdownBaseMs: a.extra.breakdownBaseMs + b.extra.breakdownBaseMs,
     errorsDropped: droppedBeyond(a, b),
   };
+}
+
+/** Time from the end of one run to the start of the next (0 when unknown or overlapping). */
+function gapBetween(endMs: number | undefined, nextStartMs: number | undefined): number {
+  return endMs !== undefined && nextStartMs !== undefined && nextStartMs > endMs ? nextStartMs - endMs : 0;
 }
 
 function span(startMs: number | undefined, endMs: number | undefined, fallback: number | undefined): number | undefined {
@@ -342,10 +348,16 @@ function mergeSequential(a: SegmentSummary, b: SegmentSummary): SegmentSummary {
     records: x.records + y.records,
     files: [...new Set([...x.files, ...y.files])],
   };
+  // The gap between the runs is part of the duration, so it is part of the breakdown too: idle rank-time of the
+  // resumed run's ranks, shown as "between runs" (the charts leave it empty).
+  const shared = mergeShared(a, b);
+  const gapMs = gapBetween(x.application.endMs, y.application.startMs) * Math.max(1, y.application.ranks.length);
+  shared.categoriesMs.betweenRuns += gapMs;
+  shared.breakdownBaseMs += gapMs;
   return {
     summary,
     extra: {
-      ...mergeShared(a, b),
+      ...shared,
       reportedIterations: ni + nj,
       trainIterationsStart: a.extra.trainIterationsStart ?? b.extra.trainIterationsStart,
       lastSuccessMs: later.extra.lastSuccessMs,

@@ -1,6 +1,7 @@
 // The `training_metrics_update` series of a file for charts, downsampled while streaming so that at most
 // `maxPoints` are kept: every stride-th point, the stride doubling whenever the buffer fills; the first and the
-// last point are always kept.
+// last point are always kept. Each kept point carries the number of updates it stands for and the min and max of
+// their interval-mean iteration times, so a dropped spike still shows; `seen` counts every update.
 import { EVENT } from '../model/names.js';
 import type { TrainingMetricPoint } from '../model/types.js';
 import { type Attrs, asAttrs, num, payloadOf, type RawRecord } from '../records/raw-record.js';
@@ -10,8 +11,12 @@ export const DEFAULT_MAX_METRIC_POINTS = 10_000;
 export class MetricSeries {
   private points: TrainingMetricPoint[] = [];
   private stride = 1;
-  private seen = 0;
+  /** Updates fed in (kept or not). */
+  seen = 0;
   private last: TrainingMetricPoint | undefined;
+  /** The previous update (any), for its interval mean, and the range of interval means since the last kept point. */
+  private prev: TrainingMetricPoint | undefined;
+  private pending = { updates: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
   private readonly maxPoints: number;
 
   constructor(maxPoints = DEFAULT_MAX_METRIC_POINTS) {
@@ -29,12 +34,33 @@ export class MetricSeries {
 
   push(point: TrainingMetricPoint): void {
     const index = this.seen++;
+    const mean = intervalMean(this.prev, point);
+    this.prev = point;
     this.last = point;
+    const p = this.pending;
+    p.updates++;
+    if (mean !== undefined) {
+      p.min = Math.min(p.min, mean);
+      p.max = Math.max(p.max, mean);
+    }
     if (index % this.stride !== 0) return;
-    this.points.push(point);
+    this.points.push(withRange(point, p));
+    this.pending = { updates: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
     if (this.points.length > this.maxPoints) {
-      // Keep every other kept point (indices stay multiples of the doubled stride; the first is kept).
-      this.points = this.points.filter((_, i) => i % 2 === 0);
+      // Keep every other kept point (indices stay multiples of the doubled stride; the first is kept); a dropped
+      // point's updates and range go to the next kept one, which now stands for both stretches.
+      const kept: TrainingMetricPoint[] = [];
+      for (let i = 0; i < this.points.length; i++) {
+        const cur = this.points[i] as TrainingMetricPoint;
+        if (i % 2 === 0) {
+          const dropped = i > 0 ? (this.points[i - 1] as TrainingMetricPoint) : undefined;
+          kept.push(dropped === undefined ? cur : merged(dropped, cur));
+        } else if (i === this.points.length - 1) {
+          // The newest point has no successor yet: its stretch carries over to the next kept point.
+          this.pending = rangeOf(cur);
+        }
+      }
+      this.points = kept;
       this.stride *= 2;
     }
   }
@@ -43,12 +69,60 @@ export class MetricSeries {
   finish(): TrainingMetricPoint[] {
     const out = this.points.slice();
     const last = this.last;
-    if (last !== undefined && out[out.length - 1] !== last) {
-      if (out.length >= this.maxPoints) out[out.length - 1] = last;
-      else out.push(last);
+    if (last !== undefined && this.pending.updates > 0) {
+      const tail = withRange(last, this.pending);
+      if (out.length >= this.maxPoints) out[out.length - 1] = merged(out[out.length - 1] as TrainingMetricPoint, tail);
+      else out.push(tail);
     }
     return out;
   }
+}
+
+interface Range {
+  updates: number;
+  min: number;
+  max: number;
+}
+
+function withRange(point: TrainingMetricPoint, r: Range): TrainingMetricPoint {
+  const out: TrainingMetricPoint = { ...point, updates: r.updates };
+  if (r.min <= r.max) {
+    out.intervalMinSec = r.min;
+    out.intervalMaxSec = r.max;
+  }
+  return out;
+}
+
+function rangeOf(p: TrainingMetricPoint): Range {
+  return { updates: p.updates ?? 1, min: p.intervalMinSec ?? Number.POSITIVE_INFINITY, max: p.intervalMaxSec ?? Number.NEGATIVE_INFINITY };
+}
+
+/** `later` standing for its own stretch and `earlier`'s. */
+function merged(earlier: TrainingMetricPoint, later: TrainingMetricPoint): TrainingMetricPoint {
+  const a = rangeOf(earlier);
+  const b = rangeOf(later);
+  return withRange(later, { updates: a.updates + b.updates, min: Math.min(a.min, b.min), max: Math.max(a.max, b.max) });
+}
+
+/**
+ * Mean iteration time of the interval ending at `p`, from consecutive cumulative means and counts (a new process
+ * run restarts the counts: then the cumulative mean itself), kept within the logged min..max.
+ */
+export function intervalMean(prev: TrainingMetricPoint | undefined, p: TrainingMetricPoint): number | undefined {
+  const avg = p.avgIterationTimeSec;
+  if (avg === undefined || !Number.isFinite(avg)) return undefined;
+  const prevAvg = prev?.avgIterationTimeSec;
+  if (
+    prev === undefined ||
+    prevAvg === undefined ||
+    !(p.numIterations > prev.numIterations) ||
+    !(p.currentIteration > prev.currentIteration)
+  )
+    return avg;
+  let derived = (avg * p.numIterations - prevAvg * prev.numIterations) / (p.numIterations - prev.numIterations);
+  if (p.minIterationTimeSec !== undefined) derived = Math.max(derived, p.minIterationTimeSec);
+  if (p.maxIterationTimeSec !== undefined) derived = Math.min(derived, p.maxIterationTimeSec);
+  return Number.isFinite(derived) && derived >= 0 ? derived : avg;
 }
 
 export function toPoint(a: Attrs): TrainingMetricPoint | undefined {

@@ -20,7 +20,14 @@ export interface SegmentExtra {
   /** Time of the last checkpoint success (to pick the latest across ranks). */
   lastSuccessMs: number | undefined;
   /** Milliseconds per time-breakdown category and the time they are shares of. */
-  categoriesMs: { initialization: number; training: number; validation: number; checkpointSaving: number; other: number };
+  categoriesMs: {
+    initialization: number;
+    training: number;
+    validation: number;
+    checkpointSaving: number;
+    other: number;
+    betweenRuns: number;
+  };
   breakdownBaseMs: number;
   errorsDropped: number;
 }
@@ -512,6 +519,7 @@ export function splitTime(
     validation: parts.validation * scale,
     checkpointSaving: parts.checkpointSaving * scale,
     other: 0,
+    betweenRuns: 0,
   };
   c.other = Math.max(0, totalMs - (c.initialization + c.training + c.validation + c.checkpointSaving));
   return c;
@@ -524,6 +532,7 @@ export function shares(c: SegmentExtra['categoriesMs'], baseMs: number): NonNull
     validation: c.validation / baseMs,
     checkpointSaving: c.checkpointSaving / baseMs,
     other: c.other / baseMs,
+    betweenRuns: c.betweenRuns / baseMs,
   };
 }
 

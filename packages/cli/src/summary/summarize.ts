@@ -128,12 +128,18 @@ export async function analyzeFile(file: string, options: SummarizeOptions = {}):
       message: `${findingsDropped} more problems not listed; run \`one-logger validate ${file}\` to see them all`,
     });
   }
-  if (tree !== undefined && (tree.dropped.spans > 0 || tree.dropped.events > 0)) {
+  // Only what the report draws from the span tree counts as truncation: spans, and checkpoint/error events. Events
+  // past the per-span limit (a metric logged every iteration) are in the summary and the series already.
+  if (tree !== undefined && (tree.dropped.spans > 0 || tree.dropped.markers > 0)) {
+    const lost = [
+      tree.dropped.spans > 0 ? `${tree.dropped.spans} spans (limit ${options.spanTree?.maxSpans ?? 200_000})` : undefined,
+      tree.dropped.markers > 0 ? `${tree.dropped.markers} checkpoint and error events` : undefined,
+    ].filter((x) => x !== undefined);
     findings.push({
       file,
       line: 0,
       severity: 'warning',
-      message: `span tree truncated: ${tree.dropped.spans} spans and ${tree.dropped.events} span events not kept`,
+      message: `span tree truncated: ${lost.join(' and ')} not kept; the report's timeline and markers leave them out`,
     });
   }
   const segs = segments.finish();
