@@ -46,6 +46,11 @@ export class QuantileSketch {
     for (const [k, w] of other.histogram) h.set(k, (h.get(k) ?? 0) + w);
   }
 
+  /** Numbers held: exact values, or histogram buckets (bounded by the value range, not the count). */
+  get stored(): number {
+    return this.histogram === undefined ? this.values.length : this.histogram.size;
+  }
+
   /** The q-quantile (0..1) by weight: the smallest value with at least q of the weight at or below it. */
   quantile(q: number): number | undefined {
     if (this.count === 0) return undefined;
