@@ -62,6 +62,41 @@ describe('issue 12 item 1: an exporter whose export methods return promises that
   });
 });
 
+describe('issue 12 item 1: an exporter whose initialize() returns a promise that rejects', () => {
+  test('issue 12 item 1: the exporter is disabled, its problem is listed and reported to the other exporters', async () => {
+    const file = newFile();
+    class AsyncInitExporter extends BaseExporter {
+      calls = 0;
+      override initialize(): Promise<void> {
+        super.initialize();
+        return Promise.reject(new Error('no route to the collector'));
+      }
+      exportStart(): void {
+        this.calls++;
+      }
+      exportStop(): void {
+        this.calls++;
+      }
+      exportEvent(): void {}
+      exportError(): void {}
+      exportTelemetryDataError(): void {}
+    }
+    const failing = new AsyncInitExporter();
+    const recorder = new DefaultRecorder({ exporters: [failing as never, new FileExporter({ filePath: file })] });
+    await tick();
+    const message = 'Exporter AsyncInitExporter could not be initialized and is disabled: no route to the collector';
+    assert.deepEqual(recorder.initializationErrors, [message]);
+    assert.equal(recorder.exporterStatuses[0]?.forceDisabled, true);
+    recorder.stop(recorder.start('work'));
+    assert.equal(failing.calls, 0);
+    await recorder.close();
+    assert.deepEqual(
+      readRecords(file).map((r) => r.name ?? r.error.attributes.error_message),
+      [message, 'work'],
+    );
+  });
+});
+
 describe('issue 12 item 2: an exporter whose flush() or close() never settles', () => {
   for (const stuck of ['flush', 'close'] as const) {
     test(`issue 12 item 2: ${stuck}() never settles, other live handles: shutdown() resolves at the bound, reports the exporter, the file is complete`, async () => {
