@@ -3,6 +3,9 @@
 
 export type { CliIo, CliStream } from './cli/io.js';
 export { main } from './cli/main.js';
+export type { IterationTimeSource, JobSeries, JobView, RankSeries, RankView, SpreadRow } from './job/job-types.js';
+export { DEFAULT_STRAGGLER_THRESHOLD, findStragglers, type Straggler, type StragglerInput } from './job/straggler.js';
+export { type JobSummarizeOptions, type JobSummarizeResult, summarizeJobs } from './job/summarize-jobs.js';
 export { EVENT, INIT_SPANS, SPAN } from './model/names.js';
 export { buildSpanForest, SpanTreeBuilder, type SpanTreeOptions } from './model/span-tree.js';
 export type { Finding, JobSummary, PhaseDurations, SpanNode, TrainingMetricPoint } from './model/types.js';
