@@ -181,6 +181,8 @@ export class HistorySender {
   /** Everything queued (including rows arriving meanwhile) sent or dropped, or the run unusable. */
   private async drained(): Promise<void> {
     for (;;) {
+      // Given up by shutdown: nothing more is attempted.
+      if (this.abort.signal.aborted) return;
       // A run that was never needed (nothing logged) is not created at shutdown either.
       const work = this.deadReason === undefined && (this.queue.length > 0 || (!this.run.started && this.stats.enqueued > 0));
       if (this.pumping === undefined) {
