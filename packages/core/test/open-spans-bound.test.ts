@@ -8,6 +8,7 @@ import { after, describe, test } from 'node:test';
 import { OneLoggerError } from '../src/core/errors.js';
 import { FileExporter } from '../src/exporter/file-exporter.js';
 import { DEFAULT_MAX_OPEN_SPANS, DefaultRecorder } from '../src/recorder/default-recorder.js';
+import { fixture, runChild } from './helpers/child.js';
 import { readRecords } from './helpers/records.js';
 
 const root = mkdtempSync(join(tmpdir(), 'olg-open-spans-'));
@@ -15,8 +16,8 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 const BOUND_MESSAGE =
   'More than 1000 spans are open at once (started and not stopped). Spans started past this bound are still ' +
-  'exported, but the recorder does not track them: they are not stopped at close and their stop is exported ' +
-  'only if the application stops them.';
+  'exported, but the recorder does not track them: they do not become the current span, they are not stopped ' +
+  'at close and their stop is exported only if the application stops them.';
 
 describe('issue 12 item 9: never-stopped spans', () => {
   test('issue 12 item 9: past maxOpenSpans the bound is reported once, spans are still exported, close stops only the tracked ones', async () => {
@@ -60,6 +61,33 @@ describe('issue 12 item 9: never-stopped spans', () => {
     const untracked = recorder.start('untracked', { activate: false });
     assert.equal(untracked?.active, true);
     assert.deepEqual(recorder.getActiveSpansByName('untracked'), []);
+    void recorder.close();
+  });
+
+  test('issue 12 item 9: 300,000 never-stopped spans, each the parent of the next: memory and close are bounded by maxOpenSpans', async () => {
+    const run = await runChild(fixture('never-stopped-spans.mts'), ['300000', '10000'], { nodeArgs: ['--expose-gc'] });
+    assert.equal(run.code, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as { growthMb: number; tracked: number; starts: number; stopsAtClose: number };
+    assert.equal(result.starts, 300_000, 'every span is still exported');
+    assert.equal(result.tracked, 10_000);
+    assert.equal(result.stopsAtClose, 10_000, 'close() stops the tracked spans only');
+    // 10,000 tracked spans take a few MB; keeping all 300,000 (as a chain of parents) took over 150 MB.
+    assert.ok(result.growthMb < 50, `the heap grew by ${result.growthMb.toFixed(1)} MB`);
+  });
+
+  test('issue 12 item 9: a span past the bound does not become the current span; the next span gets the last tracked one as parent', () => {
+    const recorder = new DefaultRecorder({ exporters: [], maxOpenSpans: 2 });
+    const a = recorder.start('a');
+    const b = recorder.start('b');
+    const c = recorder.start('c');
+    assert.equal(c?.parentSpan, b);
+    assert.equal(recorder.currentSpan(), b);
+    const d = recorder.start('d');
+    assert.equal(d?.parentSpan, b);
+    recorder.stop(c);
+    recorder.stop(d);
+    assert.equal(recorder.currentSpan(), b);
+    assert.equal(a?.active, true);
     void recorder.close();
   });
 

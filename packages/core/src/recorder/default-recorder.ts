@@ -365,8 +365,13 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
       while (p !== undefined && !this.shouldExport(p.name)) p = p.parentSpan;
       span.exportedParentId = p?.id;
     }
-    if (!this.spans.add(span)) this.reportOpenSpansBound();
-    if (options?.activate !== false) cell.latest = span;
+    if (this.spans.add(span)) {
+      if (options?.activate !== false) cell.latest = span;
+    } else {
+      // Past the bound a span is not made current either: later spans would chain onto it as parents and
+      // keep every untracked span alive.
+      this.reportOpenSpansBound();
+    }
     if (exported) {
       for (const s of this.statuses) {
         if (s.forceDisabled) continue;
@@ -737,8 +742,8 @@ export class DefaultRecorder implements Recorder, TelemetryDataErrorSink {
     this.openSpansBoundReported = true;
     const message =
       `More than ${this.spans.capacity} spans are open at once (started and not stopped). Spans started past this ` +
-      'bound are still exported, but the recorder does not track them: they are not stopped at close and their ' +
-      'stop is exported only if the application stops them.';
+      'bound are still exported, but the recorder does not track them: they do not become the current span, they ' +
+      'are not stopped at close and their stop is exported only if the application stops them.';
     internalLogger.error(message);
     this.sendTelemetryDataError(message, undefined);
   }

@@ -16,9 +16,13 @@ export interface ChildRun {
  * Runs `script` with `args` until it exits. A child still alive after `killAfterMs` is killed (SIGKILL) and
  * the run is returned with that signal, so a process that would hang fails its test instead of the suite.
  */
-export function runChild(script: string, args: readonly string[], options: { cwd?: string; killAfterMs?: number } = {}): Promise<ChildRun> {
+export function runChild(
+  script: string,
+  args: readonly string[],
+  options: { cwd?: string; killAfterMs?: number; nodeArgs?: readonly string[] } = {},
+): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX_URL, script, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', TSX_URL, script, ...args], {
       cwd: options.cwd ?? process.cwd(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
