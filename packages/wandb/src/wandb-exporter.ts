@@ -92,7 +92,10 @@ export abstract class WandBExporterBase extends BaseExporter {
   override initialize(): void {
     if (this.ready) return;
     // A closed exporter stays closed (the base class says so); nothing is built for it.
-    if (this.closed) return super.initialize();
+    if (this.closed) {
+      super.initialize();
+      return;
+    }
     if (this.settings.mode === WandbMode.ONLINE) {
       if (this.settings.apiKey === '') {
         throw new ExportError('W&B exporter: no API key; set apiKey or WANDB_API_KEY (or mode "offline" to only keep the JSONL)');
