@@ -28,14 +28,15 @@ const TSC = join(REPO, 'node_modules/typescript/bin/tsc');
 // The tsx loader by path: snippets run in a temporary working directory, where a bare `tsx` does not resolve.
 const TSX = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
 const snippets = allSnippets() as Snippet[];
-// Inside the repository, so `@nv-one-logger/*` resolve to the workspace packages as they do for a user's app.
-const snippetDir = join(REPO, '.snippets');
+// Inside the repository, so `@nv-one-logger/*` resolve to the workspace packages as they do for a user's app;
+// one folder per run, so two runs at once do not share files.
+let snippetDir: string;
 const where = (s: Snippet): string => `${s.file}:${s.line} (${s.lang})`;
 const slug = (s: Snippet): string => `${s.file.replace(/[^A-Za-z0-9]+/g, '_')}_${s.line}`;
 
 before(() => {
-  rmSync(snippetDir, { recursive: true, force: true });
-  mkdirSync(snippetDir, { recursive: true });
+  mkdirSync(join(REPO, '.snippets'), { recursive: true });
+  snippetDir = mkdtempSync(join(REPO, '.snippets', 'run-'));
 });
 after(() => rmSync(snippetDir, { recursive: true, force: true }));
 
