@@ -11,7 +11,10 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DefaultRecorder, Event, ExportError, FileExporter, OneLoggerProvider, Span, timedSpan } from '@nv-one-logger/core';
 import { readRecords } from '../../core/test/helpers/records.js';
-import type { DropReport, WandBExporterOptions } from '../src/index.js';
+import { HistorySender } from '../src/history-sender.js';
+import { WandbHttpTransport } from '../src/http-transport.js';
+import { type DropReport, Row, type WandBExporterOptions } from '../src/index.js';
+import { WandbRun } from '../src/wandb-run.js';
 import type { FakeWandbServer } from './helpers/fake-wandb-server.js';
 import { API_KEY, MODES, type Mode, newExporter, optionsFor, startServer } from './helpers/setup.js';
 
@@ -351,5 +354,49 @@ describe('the API key', () => {
     }
     assert.ok(!JSON.stringify(server.run(job.runId)).includes(API_KEY));
     assert.ok(!readFileSync(job.file, 'utf8').includes(API_KEY));
+  });
+});
+
+describe('heartbeat', () => {
+  it('a run with nothing to send gets `{}` on file_stream after the heartbeat interval, and is finished normally', async () => {
+    const transport = new WandbHttpTransport({ baseUrl: server.url, apiKey: API_KEY, requestTimeoutMillis: 2000, userAgent: 'test' });
+    const runId = 'heartbeat1';
+    const run = new WandbRun(transport, {
+      entity: 'team',
+      project: 'proj',
+      runId,
+      displayName: 'hb',
+      tags: [],
+      resume: undefined,
+      host: 'h',
+    });
+    const sender = new HistorySender(
+      run,
+      {
+        maxQueueSize: 10,
+        transmitIntervalMillis: 0,
+        shutdownTimeoutMillis: 2000,
+        heartbeatMillis: 100,
+        maxBatchRows: 10,
+        retry: { maxRetries: 0, initialMillis: 10, maxMillis: 10 },
+      },
+      {
+        config: () => ({}),
+        startedWallMs: Date.now(),
+        onDrop: () => undefined,
+        onFatal: () => undefined,
+        onStepBehind: () => undefined,
+        onFinishFailed: () => undefined,
+      },
+    );
+    sender.enqueue({ data: new Row().add('a', 1), wallMs: Date.now(), step: undefined });
+    await sender.flush();
+    await new Promise((r) => setTimeout(r, 450));
+    await sender.shutdown(() => 0);
+    const bodies = server.requests.filter((r) => r.path.endsWith(`/${runId}/file_stream`)).map((r) => r.rawBody);
+    assert.equal(bodies[0]?.startsWith('{"files":'), true);
+    assert.ok(bodies.slice(1, -1).length >= 1 && bodies.slice(1, -1).every((b) => b === '{}'), bodies.join(' | '));
+    assert.equal(bodies.at(-1), '{"complete":true,"exitcode":0}');
+    assert.equal(server.run(runId).history.length, 1);
   });
 });
