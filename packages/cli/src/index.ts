@@ -8,7 +8,16 @@ export { DEFAULT_STRAGGLER_THRESHOLD, findStragglers, type Straggler, type Strag
 export { type JobSummarizeOptions, type JobSummarizeResult, summarizeJobs } from './job/summarize-jobs.js';
 export { EVENT, INIT_SPANS, SPAN } from './model/names.js';
 export { buildSpanForest, SpanTreeBuilder, type SpanTreeOptions } from './model/span-tree.js';
-export type { Finding, JobSummary, PhaseDurations, SpanNode, TrainingMetricPoint } from './model/types.js';
+export type {
+  Finding,
+  JobSummary,
+  ModelMetricPoint,
+  ModelMetricSeriesData,
+  ModelMetricStats,
+  PhaseDurations,
+  SpanNode,
+  TrainingMetricPoint,
+} from './model/types.js';
 export { SUMMARY_SCHEMA_VERSION } from './model/types.js';
 export { LineSyntaxError, type ParsedLine, parseJsonLine } from './records/parse-line.js';
 export {
@@ -36,6 +45,8 @@ export {
 export { combineSegments, emptySummary } from './summary/combine.js';
 export { cliVersion, type SummaryDocument, stringifyDocument, toSummaryDocument } from './summary/json-document.js';
 export { DEFAULT_MAX_METRIC_POINTS, MetricSeries } from './summary/metric-series.js';
+export { DEFAULT_MAX_MODEL_METRIC_POINTS, ModelMetricSeries } from './summary/model-metric-series.js';
+export { isValidationMetric, ModelMetricsAccumulator, mergeModelMetrics, trainingTwinOf } from './summary/model-metrics.js';
 export { SegmentAccumulator, type SegmentSummary } from './summary/segment.js';
 export {
   analyzeFile,
