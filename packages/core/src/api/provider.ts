@@ -1,7 +1,7 @@
 import { ExportError, messageOf, OneLoggerError } from '../core/errors.js';
 import type { Exporter } from '../exporter/exporter.js';
 import type { ExporterConfigInput } from '../exporter/exporter-config.js';
-import { ExporterConfigManager } from '../exporter/exporter-config-manager.js';
+import { EXPORTER_CONFIG_FILE_NAMES, EXPORTER_CONFIG_PATH_ENV, ExporterConfigManager } from '../exporter/exporter-config-manager.js';
 import { internalLogger } from '../internal/logger.js';
 import {
   ErrorHandlingStrategy,
@@ -216,6 +216,13 @@ export class OneLoggerProvider {
     const exporters = cfg.enableForCurrentRank
       ? createExportersFromConfig(options, cfg.errorHandlingStrategy, problems, { oneLoggerConfig: cfg })
       : [];
+    // Recording into nothing without a word is the most common first-run surprise: say it (configure() runs once).
+    if (cfg.enableForCurrentRank && exporters.length === 0 && problems.length === 0) {
+      internalLogger.warning(
+        'No exporter is configured, so nothing is recorded: pass a recorder with exporters to configure(), ' +
+          `or add ${EXPORTER_CONFIG_FILE_NAMES[0]} to the working directory (or set ${EXPORTER_CONFIG_PATH_ENV}).`,
+      );
+    }
     return this.checkInitialized(new DefaultRecorder({ ...options.recorderOptions, exporters }), cfg, problems);
   }
 
