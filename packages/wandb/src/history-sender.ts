@@ -228,9 +228,11 @@ export class HistorySender {
     }
     while (this.queue.length > 0 && this.deadReason === undefined) {
       const rows = this.queue.splice(0, this.settings.maxBatchRows);
-      const batch = this.run.prepare(rows);
+      // Out of the queue from here on: a shutdown that gives up now counts these rows as in flight.
       const generation = this.generation;
       this.inFlight = rows.length;
+      const batch = await this.run.prepare(rows);
+      if (generation !== this.generation) return;
       const result = await this.run.sendBatch(batch, this.send);
       if (generation !== this.generation) return; // given up by shutdown and already counted
       this.inFlight = 0;

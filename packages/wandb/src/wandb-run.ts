@@ -44,6 +44,9 @@ export type Send = (request: (signal: AbortSignal) => Promise<TransportResult>) 
 
 export class RunStartError extends Error {}
 
+/** Rows serialized between two yields to the event loop (about a millisecond of work on a busy host). */
+const PREPARE_CHUNK = 100;
+
 export class WandbRun {
   entity: string | undefined;
   storageId: string | undefined;
@@ -153,15 +156,18 @@ export class WandbRun {
    * confirmed. Steps: a model-metric row takes its `global_step` (W&B then draws the loss against the training
    * step); any other row takes the next step until the first model-metric row (the reference's one step per
    * row), and the current training step after it (several lines may share a step; steps never decrease).
+   * Every `PREPARE_CHUNK` rows it yields to the event loop, so a large batch does not stall the job.
    */
-  prepare(rows: readonly PendingRow[]): PreparedBatch {
+  async prepare(rows: readonly PendingRow[]): Promise<PreparedBatch> {
     const summary = new Map(this.summary);
     const lines: string[] = [];
     let last = this.lastStep;
     let modelSeen = this.modelSeen;
     let behind = 0;
     let lastRuntime = 0;
+    let n = 0;
     for (const row of rows) {
+      if (++n % PREPARE_CHUNK === 0) await new Promise((resolve) => setImmediate(resolve));
       let rowStep: number;
       if (row.step !== undefined) {
         // A step already passed is logged at the current step (W&B steps never go back).
