@@ -1,6 +1,6 @@
 // One Prometheus benchmark case per process: `node --expose-gc bench/prometheus-cases.mjs <case>` prints one JSON line.
-// A separate process on 127.0.0.1 plays Prometheus and the Pushgateway: it scrapes the job's /metrics every 50 ms
-// and accepts the job's pushes (every 100 ms), far more often than in production, so the export side is busy.
+// A separate process on 127.0.0.1 plays Prometheus and the Pushgateway: it scrapes the job's /metrics every 200 ms
+// and accepts the job's pushes (every 200 ms), far more often than in production, so the export side is busy.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -31,7 +31,7 @@ server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port +
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (d) => {
   scrapeTarget = d.trim();
-  setInterval(() => http.get(scrapeTarget, (r) => { r.resume(); r.on('end', () => scrapes++); }).on('error', () => {}), 50);
+  setInterval(() => http.get(scrapeTarget, (r) => { r.resume(); r.on('end', () => scrapes++); }).on('error', () => {}), 200);
 });
 process.stdin.on('end', () => { process.stdout.write(JSON.stringify({ pushes, scrapes }) + '\\n'); process.exit(0); });
 `;
@@ -108,7 +108,7 @@ async function iterationLoop(exporters, withMetrics = false) {
 
 async function withPrometheus(withMetrics) {
   const peer = await startPeer();
-  const exporter = new PrometheusExporter({ port: 0, host: '127.0.0.1', push: { url: peer.gateway, intervalMillis: 100 } });
+  const exporter = new PrometheusExporter({ port: 0, host: '127.0.0.1', push: { url: peer.gateway, intervalMillis: 200 } });
   const loop = iterationLoop([exporter], withMetrics);
   const address = await exporter.address;
   peer.scrape(`http://127.0.0.1:${address.port}/metrics`);
