@@ -25,6 +25,7 @@ const positive = {
 const PROMETHEUS_OPTIONS = {
   serve: configOption.boolean(),
   port: configOption.nonNegativeInteger(),
+  port_per_local_rank: configOption.boolean(),
   host: configOption.string(),
   path: configOption.string(),
   push: mapping,
@@ -77,6 +78,7 @@ export const prometheusExporterFactory: ExporterFactory = {
     const options: PrometheusExporterOptions = {};
     if (c.serve !== undefined) options.serve = c.serve;
     if (c.port !== undefined) options.port = c.port;
+    if (c.port_per_local_rank !== undefined) options.portPerLocalRank = c.port_per_local_rank;
     if (c.host !== undefined) options.host = c.host;
     if (c.path !== undefined) options.path = c.path;
     if (c.push !== undefined) options.push = pushOptions(c.push);

@@ -7,7 +7,7 @@ export { JobLabel } from './job-labels.js';
 export { HELP, MetricName, MODEL_METRIC_PREFIX } from './metric-names.js';
 export { metricsRequestHandler } from './metrics-server.js';
 export type { PrometheusExporterOptions, PushFailure, PushOptions } from './options.js';
-export { DEFAULT_CHECKPOINT_BUCKETS, DEFAULT_PORT } from './options.js';
+export { DEFAULT_CHECKPOINT_BUCKETS, DEFAULT_PORT, resolveOptions } from './options.js';
 export { PrometheusExporter } from './prometheus-exporter.js';
 export { groupPath } from './pushgateway-transport.js';
 export { modelMetricName } from './training-metrics.js';

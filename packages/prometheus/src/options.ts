@@ -30,6 +30,11 @@ export interface PrometheusExporterOptions {
   serve?: boolean;
   /** Port of the metrics endpoint. Default 9464; 0 picks a free port (see `exporter.address`). */
   port?: number;
+  /**
+   * Add the process's `LOCAL_RANK` (environment; 0 when unset) to `port`, so every rank on a node gets its own
+   * endpoint from one shared config (9464, 9465, ...). Default false.
+   */
+  portPerLocalRank?: boolean;
   /** Interface to listen on. Default `0.0.0.0` (scraped from other hosts). */
   host?: string;
   /** Path of the metrics endpoint. Default `/metrics`. */
@@ -105,6 +110,7 @@ const FIELD = 'PrometheusExporterOptions';
 const KNOWN = [
   'serve',
   'port',
+  'portPerLocalRank',
   'host',
   'path',
   'push',
@@ -243,13 +249,27 @@ function buckets(value: unknown): readonly number[] {
 }
 
 /** Validates `options` strictly and applies the defaults. */
-export function resolveOptions(input: PrometheusExporterOptions = {}): ResolvedOptions {
+export function resolveOptions(
+  input: PrometheusExporterOptions = {},
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ResolvedOptions {
   if (!isObject(input)) throw new ConfigError(FIELD, input, 'must be an object');
   checkKeys(FIELD, input, KNOWN);
   const options: PrometheusExporterOptions = input;
   const port = options.port;
   if (port !== undefined && (!Number.isSafeInteger(port) || port < 0 || port > 65_535)) {
     throw new ConfigError(`${FIELD}.port`, port, 'must be an integer from 0 to 65535 (0 picks a free port)');
+  }
+  let resolvedPort = port ?? DEFAULT_PORT;
+  if (boolean(`${FIELD}.portPerLocalRank`, options.portPerLocalRank, false) && resolvedPort !== 0) {
+    const raw = env.LOCAL_RANK?.trim() ?? '';
+    const localRank = raw === '' ? 0 : Number(raw);
+    if (!Number.isSafeInteger(localRank) || localRank < 0)
+      throw new ConfigError('LOCAL_RANK', raw, 'must be a non-negative integer (portPerLocalRank)');
+    resolvedPort += localRank;
+    if (resolvedPort > 65_535) {
+      throw new ConfigError(`${FIELD}.port`, resolvedPort, `must be at most 65535 after adding LOCAL_RANK ${localRank} (portPerLocalRank)`);
+    }
   }
   const path = options.path ?? '/metrics';
   if (typeof path !== 'string' || !path.startsWith('/') || /[?#\s]/.test(path)) {
@@ -263,7 +283,7 @@ export function resolveOptions(input: PrometheusExporterOptions = {}): ResolvedO
   }
   return {
     serve,
-    port: port ?? DEFAULT_PORT,
+    port: resolvedPort,
     host: options.host === undefined ? '0.0.0.0' : nonEmptyString(`${FIELD}.host`, options.host),
     path,
     push,

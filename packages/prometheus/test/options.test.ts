@@ -16,7 +16,7 @@ import {
   OneLoggerProvider,
 } from '@nv-one-logger/core';
 import { readRecords } from '../../core/test/helpers/records.js';
-import { groupPath, PrometheusExporter, type PrometheusExporterOptions, prometheusExporterFactory } from '../src/index.js';
+import { groupPath, PrometheusExporter, type PrometheusExporterOptions, prometheusExporterFactory, resolveOptions } from '../src/index.js';
 import { freePort, waitFor } from './helpers/servers.js';
 
 let dir = '';
@@ -39,7 +39,7 @@ const refused: Array<[string, unknown, string]> = [
   [
     'unknown option',
     { prot: 1 },
-    `${F}.prot: is not an option; the options are serve, port, host, path, push, labels, checkpointBuckets, maxModelMetrics, shutdownTimeoutMillis, onPushError (got undefined)`,
+    `${F}.prot: is not an option; the options are serve, port, portPerLocalRank, host, path, push, labels, checkpointBuckets, maxModelMetrics, shutdownTimeoutMillis, onPushError (got undefined)`,
   ],
   ['gateway URL of another scheme', { push: { url: 'ftp://gw' } }, `${F}.push.url: must be an http:// or https:// URL (got "ftp://gw")`],
   [
@@ -96,6 +96,16 @@ describe('PrometheusExporter options', () => {
     assert.deepEqual(
       [settings.serve, settings.host, settings.port, settings.path, settings.push, settings.shutdownTimeoutMillis],
       [true, '0.0.0.0', 9464, '/metrics', undefined, 10_000],
+    );
+  });
+
+  it('portPerLocalRank adds LOCAL_RANK to the port (0 when unset); a bad LOCAL_RANK is named', () => {
+    assert.equal(resolveOptions({ port: 9464, portPerLocalRank: true }, { LOCAL_RANK: '3' }).port, 9467);
+    assert.equal(resolveOptions({ portPerLocalRank: true }, {}).port, 9464);
+    assert.equal(resolveOptions({ port: 9464 }, { LOCAL_RANK: '3' }).port, 9464, 'off by default');
+    assert.throws(
+      () => resolveOptions({ portPerLocalRank: true }, { LOCAL_RANK: 'x' }),
+      (e: unknown) => e instanceof ConfigError && e.message === 'LOCAL_RANK: must be a non-negative integer (portPerLocalRank) (got "x")',
     );
   });
 
