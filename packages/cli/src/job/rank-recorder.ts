@@ -15,6 +15,8 @@ export const ITERATION_SPAN = 'training_single_iteration';
 const MODEL_METRICS = 'model_metrics';
 /** Model metrics charted per rank (the first ones logged); the summary lists them all. */
 export const MAX_RANK_METRICS = 6;
+/** Processes (pids) followed per file; a file claiming more (corrupt or hostile) adds no more runs. */
+export const MAX_RUNS_PER_FILE = 4096;
 /** Iteration spans started and not yet stopped that are tracked (more means a malformed file; the rest are ignored). */
 const MAX_OPEN_ITERATIONS = 64;
 
@@ -52,8 +54,14 @@ export class FileRankRecorder {
   private readonly runs = new Map<number | undefined, RankRun>();
   private readonly open = new Map<string, number>();
   private readonly prevUpdate = new Map<number | undefined, UpdateState>();
+  /** Records of processes past MAX_RUNS_PER_FILE, not in the job view. */
+  ignored = 0;
+  /** Receives the records of processes past the limit. */
+  private readonly overflow: RankRun;
 
-  constructor(private readonly file: string) {}
+  constructor(private readonly file: string) {
+    this.overflow = this.newRun(undefined);
+  }
 
   add(item: RecordItem | LightSpanItem | LightEventItem): void {
     if (item.kind === 'light-span') {
@@ -94,26 +102,34 @@ export class FileRankRecorder {
   private run(pid: number | undefined): RankRun {
     let run = this.runs.get(pid);
     if (run === undefined) {
-      run = {
-        file: this.file,
-        pid,
-        rank: undefined,
-        worldSize: undefined,
-        sessionTag: undefined,
-        applicationName: undefined,
-        firstMs: undefined,
-        lastMs: undefined,
-        spanTimes: new QuantileSketch(),
-        spanSeries: new BucketSeries(),
-        updateTimes: new QuantileSketch(),
-        updateSeries: new BucketSeries(),
-        loggedMaxSec: undefined,
-        throughput: new BucketSeries(),
-        modelMetrics: new Map(),
-      };
+      if (this.runs.size >= MAX_RUNS_PER_FILE) {
+        this.ignored++;
+        return this.overflow;
+      }
+      run = this.newRun(pid);
       this.runs.set(pid, run);
     }
     return run;
+  }
+
+  private newRun(pid: number | undefined): RankRun {
+    return {
+      file: this.file,
+      pid,
+      rank: undefined,
+      worldSize: undefined,
+      sessionTag: undefined,
+      applicationName: undefined,
+      firstMs: undefined,
+      lastMs: undefined,
+      spanTimes: new QuantileSketch(),
+      spanSeries: new BucketSeries(),
+      updateTimes: new QuantileSketch(),
+      updateSeries: new BucketSeries(),
+      loggedMaxSec: undefined,
+      throughput: new BucketSeries(),
+      modelMetrics: new Map(),
+    };
   }
 
   private touch(run: RankRun, t: number | undefined): void {
