@@ -37,16 +37,17 @@ export interface DefaultRecorderOptions {
   /** Export the stack of a recorded exception as `exception_traceback`. Default true. */
   includeTraceback?: boolean;
   /**
-   * How long `flush()` and `close()` wait for each exporter's own `flush()`/`close()`, in milliseconds. An
-   * exporter that overruns is reported and disabled, and the recorder goes on without it (every other
-   * exporter is still flushed and closed). Default 5000.
+   * How long `flush()` and `close()` wait for each exporter's own `flush()`/`close()`, in milliseconds (longer
+   * for an exporter that declares a longer `shutdownTimeoutMillis` of its own). An exporter that overruns is
+   * reported and disabled, and the recorder goes on without it (every other exporter is still flushed and
+   * closed). Default 5000.
    */
   exporterTimeoutMillis?: number;
   /**
    * At most this many spans are tracked as open (started, not yet stopped). A span started past the bound
-   * is still exported and can be stopped as usual, but the recorder does not track it: `close()` does not
-   * stop it and `getActiveSpansByName()` does not list it. Reaching the bound is reported once as a
-   * telemetry-data error. Default 100,000.
+   * is still exported and can be stopped as usual, but the recorder does not track it: it does not become
+   * the current span, `close()` does not stop it and `getActiveSpansByName()` does not list it. Reaching the
+   * bound is reported once as a telemetry-data error. Default 100,000.
    */
   maxOpenSpans?: number;
 }
