@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { gzipSync } from 'node:zlib';
+import { VERSION } from '@nv-one-logger/core';
 import { isRetryableNetworkError, isRetryableStatus, retryAfterMillis } from './otlp-retry-policy.js';
 
 /** What one POST to the collector came to. */
@@ -16,6 +17,9 @@ export interface RequestSettings {
   readonly compression: 'gzip' | 'none';
   readonly agent: http.Agent;
 }
+
+/** Names the sender in the collector's logs (a `User-Agent` header given in the options wins). */
+const USER_AGENT = `nv-one-logger-otel/${VERSION} (Node.js ${process.versions.node})`;
 
 /** Answers larger than this are not read (a collector answers with a few bytes). */
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
@@ -39,6 +43,7 @@ export function postOnce(settings: RequestSettings, body: Uint8Array, timeoutMs:
     };
     const payload = settings.compression === 'gzip' ? gzipSync(body) : body;
     const headers: Record<string, string | number> = {
+      'User-Agent': USER_AGENT,
       ...settings.headers,
       'Content-Type': settings.contentType,
       'Content-Length': payload.byteLength,

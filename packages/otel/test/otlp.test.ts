@@ -113,6 +113,7 @@ describe('training job over OTLP/HTTP protobuf', () => {
     assertMatchesRecords(records, spans);
     assert.equal(new Set(spans.map((s) => s.traceId)).size, 1, 'one trace: everything under the application span');
     assert.ok(receiver.requests.every((r) => r.contentType === 'application/x-protobuf' && r.headers['x-api-key'] === 'secret-1'));
+    assert.match(String(receiver.requests[0]?.headers['user-agent']), /^nv-one-logger-otel\/\d+\.\d+\.\d+ \(Node\.js \d+/);
     const resource = spans[0]?.resource ?? {};
     assert.equal(resource['service.name'], 'train_app');
     assert.equal(resource['one_logger.session_tag'], 'run_42');
