@@ -2,7 +2,7 @@
 // training-telemetry library with a fake clock) into jobs and ranks, and the command-line inputs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -11,6 +11,7 @@ import { onTrainEnd, onTrainStart } from '@nv-one-logger/training-telemetry';
 import { expandInputs, patternRegExp } from '../src/cli/input-files.js';
 import { BucketSeries } from '../src/job/bucket-series.js';
 import { QuantileSketch } from '../src/job/quantile-sketch.js';
+import { updateFields } from '../src/job/rank-recorder.js';
 import { findStragglers, median } from '../src/job/straggler.js';
 import { summarizeJobs } from '../src/job/summarize-jobs.js';
 import { clock, iteration, runJob, T0 } from './helpers/jobs.js';
@@ -114,6 +115,24 @@ describe('bounded statistics', () => {
     assert.equal(s.buckets[0]?.t0, T0 - 10);
     assert.equal(s.buckets[s.buckets.length - 1]?.t1, T0 + 999_990);
   });
+});
+
+test('the numbers read from the text of a training_metrics_update equal the parsed ones', () => {
+  const lines = readFileSync(join(dir, 'job/rank2.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('"training_metrics_update"'));
+  assert.ok(lines.length >= 4);
+  for (const line of lines) {
+    const a = JSON.parse(line).event.attributes;
+    assert.deepEqual(updateFields(line, a.timestamp_msec), {
+      timestamp_msec: a.timestamp_msec,
+      num_iterations: a.num_iterations,
+      avg_iteration_time_sec: a.avg_iteration_time_sec,
+      min_iteration_time_sec: a.min_iteration_time_sec,
+      max_iteration_time_sec: a.max_iteration_time_sec,
+    });
+  }
+  assert.equal(updateFields('{"num_iterations":x}', 1), undefined, 'not a plain number: parsed in full instead');
 });
 
 describe('the straggler rule', () => {

@@ -43,6 +43,43 @@ export interface RankRun {
   modelMetrics: Map<string, BucketSeries>;
 }
 
+/** The attributes of a training_metrics_update the job view reads. */
+const UPDATE_FIELDS = [
+  'num_iterations',
+  'avg_iteration_time_sec',
+  'min_iteration_time_sec',
+  'max_iteration_time_sec',
+  'train_throughput_per_gpu',
+].map((k) => [k, `"${k}":`] as const);
+
+/**
+ * The numbers the job view needs, read from the text of a light `training_metrics_update` line (all its attributes
+ * are numbers; `"name":` with the quotes and colon cannot match inside another key). Undefined if one of the
+ * always-present fields is missing or not a plain number: then the line is parsed in full.
+ */
+export function updateFields(text: string, timeMs: number): Attrs | undefined {
+  const out: Attrs = { timestamp_msec: timeMs };
+  // The writers put these keys in this order: search on from the last one, then from the start.
+  let pos = 0;
+  for (const [key, quoted] of UPDATE_FIELDS) {
+    let at = text.indexOf(quoted, pos);
+    if (at === -1 && pos > 0) at = text.indexOf(quoted);
+    if (at === -1) continue;
+    const from = at + quoted.length;
+    let end = from;
+    while (end < text.length) {
+      const c = text.charCodeAt(end);
+      if (c === 44 || c === 125) break; // , or }
+      end++;
+    }
+    const value = Number(text.slice(from, end));
+    if (end === from || !Number.isFinite(value)) return undefined;
+    out[key] = value;
+    pos = end;
+  }
+  return out.num_iterations === undefined ? undefined : out;
+}
+
 interface UpdateState {
   n: number;
   avg: number;
@@ -70,9 +107,16 @@ export class FileRankRecorder {
       return;
     }
     if (item.kind === 'light-event') {
-      this.touch(this.run(item.pid), item.timeMs);
+      const run = this.run(item.pid);
+      this.touch(run, item.timeMs);
       if (item.name !== EVENT.TRAINING_METRICS_UPDATE && item.name !== MODEL_METRICS) return;
-      // Light events keep their text: the job view needs every update, so it parses them itself.
+      // Light events keep their text: the job view needs every update. Its few numbers are read from the text
+      // (a light line has the writer's layout, no escapes, no NaN); anything else is parsed in full.
+      const fields = item.name === EVENT.TRAINING_METRICS_UPDATE ? updateFields(item.text, item.timeMs) : undefined;
+      if (fields !== undefined) {
+        this.update(item.pid, run, fields);
+        return;
+      }
       let record: RawRecord;
       try {
         record = parseJsonLine(item.text).value as RawRecord;
