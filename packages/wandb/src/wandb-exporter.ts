@@ -65,6 +65,11 @@ export abstract class WandBExporterBase extends BaseExporter {
     return this.settings.mode;
   }
 
+  /** The bound of this exporter's own flush()/close(); the recorder waits that long (plus a margin) for it. */
+  get shutdownTimeoutMillis(): number {
+    return this.settings.shutdownTimeoutMillis;
+  }
+
   get run(): WandbRunInfo {
     return {
       entity: this.sender?.run.entity ?? this.settings.entity,

@@ -137,6 +137,33 @@ describe('transient answers are retried', () => {
   });
 });
 
+describe("the recorder waits for the exporter's own shutdown bound", () => {
+  it("a slow server answering after the recorder's exporterTimeoutMillis but within shutdownTimeoutMillis: every row arrives, nothing is reported as overrun", async () => {
+    const drops: DropReport[] = [];
+    const options = optionsFor(server, { shutdownTimeoutMillis: 5000, onDrop: (d) => drops.push(d) });
+    const exporter = newExporter('sync', options);
+    assert.equal(exporter.shutdownTimeoutMillis, 5000, 'the exporter declares its bound');
+    const file = join(dir, `job-${++fileNo}.jsonl`);
+    OneLoggerProvider.instance().configure(
+      { applicationName: 'rel', sessionTag: 's', worldSize: 1, errorHandlingStrategy: 'disable_quietly_and_report_metric_error' },
+      new DefaultRecorder({ exporters: [new FileExporter({ filePath: file }), exporter], exporterTimeoutMillis: 200 }),
+    );
+    await work(3);
+    await exporter.flush();
+    // Every later file_stream request is answered only after 800 ms: four times the recorder's own bound.
+    server.answers = Array.from({ length: 5 }, () => ({ match: 'file_stream', delayMs: 800 }));
+    await work(2);
+    await OneLoggerProvider.instance().shutdown();
+    assert.equal(stepRows(options.runId as string), 5);
+    assert.equal(drops.length, 0);
+    assert.equal(server.run(options.runId as string).exitcode, 0, 'the run was finished');
+    assert.ok(
+      !readRecords(file).some((r) => r.type === 'telemetry_data_error'),
+      'no overrun reported: the recorder waited for the bound the exporter declared',
+    );
+  });
+});
+
 describe('final answers are not retried', () => {
   it('file_stream 400: that batch is dropped (counted, reported), later rows still arrive at the right offsets', async () => {
     const job = configure('sync');

@@ -36,6 +36,8 @@ export interface ScriptedAnswer {
   readonly body?: unknown;
   /** Never answer (the socket is destroyed when the server stops). */
   readonly hang?: boolean;
+  /** Answer only after this many milliseconds (a slow server). */
+  readonly delayMs?: number;
 }
 
 export interface RecordedRequest {
@@ -171,6 +173,14 @@ export class FakeWandbServer {
     if (!this.authorized(req.headers.authorization)) return reply(401, { errors: [{ message: 'user is not logged in' }] });
     const kind = path === '/graphql' ? 'graphql' : path.endsWith('/file_stream') ? 'file_stream' : undefined;
     if (kind === undefined) return reply(404, { errors: [{ message: `no route ${path}` }] });
+    const normal = (): undefined => {
+      if (bodyError !== undefined) return reply(400, { errors: [{ message: `malformed JSON: ${bodyError}` }] });
+      if (kind === 'graphql') return this.graphql(body as Record<string, unknown>, reply);
+      const parts = path.split('/').map(decodeURIComponent);
+      // /files/{entity}/{project}/{run}/file_stream
+      if (parts.length !== 6 || parts[1] !== 'files') return reply(404, { errors: [{ message: `no route ${path}` }] });
+      return this.fileStream(parts[2] as string, parts[3] as string, parts[4] as string, body as Record<string, unknown>, reply);
+    };
     const scripted = this.answers.findIndex((a) => a.match === undefined || a.match === kind || a.match === operationName);
     if (scripted >= 0) {
       const answer = this.answers.splice(scripted, 1)[0] as ScriptedAnswer;
@@ -186,14 +196,14 @@ export class FakeWandbServer {
         });
         return;
       }
+      if (answer.delayMs !== undefined && answer.status === undefined && answer.body === undefined) {
+        // A slow server that then answers as usual.
+        setTimeout(() => normal(), answer.delayMs);
+        return;
+      }
       return reply(answer.status ?? 200, answer.body ?? {}, answer.retryAfter === undefined ? {} : { 'retry-after': answer.retryAfter });
     }
-    if (bodyError !== undefined) return reply(400, { errors: [{ message: `malformed JSON: ${bodyError}` }] });
-    if (kind === 'graphql') return this.graphql(body as Record<string, unknown>, reply);
-    const parts = path.split('/').map(decodeURIComponent);
-    // /files/{entity}/{project}/{run}/file_stream
-    if (parts.length !== 6 || parts[1] !== 'files') return reply(404, { errors: [{ message: `no route ${path}` }] });
-    return this.fileStream(parts[2] as string, parts[3] as string, parts[4] as string, body as Record<string, unknown>, reply);
+    return normal();
   }
 
   private authorized(header: string | undefined): boolean {
