@@ -73,6 +73,11 @@ export abstract class V1CompatibleWandbExporter extends BaseExporter {
     this.wandb.exportTelemetryDataError(error);
   }
 
+  /** The W&B exporter's own flush/close bound, so the recorder waits for it rather than its shorter default. */
+  get shutdownTimeoutMillis(): number {
+    return this.wandb.shutdownTimeoutMillis;
+  }
+
   override flush(): Promise<void> {
     return this.wandb.flush();
   }

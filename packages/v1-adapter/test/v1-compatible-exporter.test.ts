@@ -51,6 +51,9 @@ describe('C.2 V1CompatibleExporter', () => {
         assert.equal(e.isAsync, async, String(JSON.stringify(arg)));
         assert.ok(e.exporter instanceof (async ? V1CompatibleWandbExporterAsync : V1CompatibleWandbExporterSync));
         assert.ok(e.exporter.wandb instanceof (async ? WandBExporterAsync : WandBExporterSync));
+        // The recorder waits for the W&B exporter's own bound when closing the v1 exporter.
+        assert.equal(e.exporter.shutdownTimeoutMillis, e.exporter.wandb.settings.shutdownTimeoutMillis);
+        assert.ok(e.exporter.shutdownTimeoutMillis > 0);
       }
     });
   });
