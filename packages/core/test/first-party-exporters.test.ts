@@ -80,6 +80,13 @@ describe('a config naming a first-party exporter, in a job that imports only cor
     assert.equal(child.stdout, 'OTelExporter\n');
   });
 
+  it('also when the job runs under tsx (whose require() gives the package its own copy of core): the factory lands in the one registry', () => {
+    const tsx = new URL(import.meta.resolve('tsx')).href;
+    const child = run(['--import', tsx]);
+    assert.equal(child.status, 0, child.stderr);
+    assert.equal(child.stdout, 'OTelExporter\n');
+  });
+
   it('where require() of ES modules is off: configure() fails saying to import the package', () => {
     const child = run(['--no-experimental-require-module']);
     assert.notEqual(child.status, 0);

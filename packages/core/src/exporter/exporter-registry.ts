@@ -381,8 +381,15 @@ export function createExporterRegistry(options: { builtins?: boolean } = {}): Ex
   return registry;
 }
 
-/** The process-wide registry used by default (built-ins registered). */
-export const exporterRegistry: ExporterRegistry = createExporterRegistry();
+/**
+ * The process-wide registry used by default (built-ins registered). It is kept on `globalThis` under a registered
+ * symbol, so a second copy of this module in the process (a loader such as tsx that runs `require()`d ES modules as
+ * CommonJS, or two installed copies of core) registers into the same registry instead of a private one that
+ * `configure()` never reads.
+ */
+const SHARED_REGISTRY = Symbol.for('@nv-one-logger/core.exporterRegistry');
+export const exporterRegistry: ExporterRegistry = ((globalThis as Record<symbol, unknown>)[SHARED_REGISTRY] ??=
+  createExporterRegistry()) as ExporterRegistry;
 
 /** Registers an exporter factory in the process-wide registry (see `ExporterRegistry.register`). */
 export function registerExporterFactory(factory: ExporterFactory, options: { replace?: boolean } = {}): void {
