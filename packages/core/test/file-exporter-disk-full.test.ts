@@ -15,6 +15,8 @@ import { type Rec, readRecords } from './helpers/records.js';
 
 const PAGE = 4096;
 const mountPoint = mkdtempSync(join(tmpdir(), 'olg-disk-full-'));
+// The library's own log stays off the tiny file system (it would take its space).
+const logDir = mkdtempSync(join(tmpdir(), 'olg-disk-full-log-'));
 
 /** Mounts the tmpfs; returns why the tests must be skipped, or false. */
 function mountTinyFs(): string | false {
@@ -28,6 +30,7 @@ after(() => {
   // A lazy unmount as the fallback: a descriptor left open by a failed test must not keep the mount.
   if (skip === false && spawnSync('umount', [mountPoint]).status !== 0) spawnSync('umount', ['-l', mountPoint]);
   rmSync(mountPoint, { recursive: true, force: true });
+  rmSync(logDir, { recursive: true, force: true });
 });
 
 let logs: Array<[string, string]> = [];
@@ -36,7 +39,7 @@ beforeEach(() => {
   internalLogger.configure({
     level: 'INFO',
     format: '%(levelname)s %(message)s',
-    infoFilePath: join(tmpdir(), `olg-disk-full-${process.pid}.log`),
+    infoFilePath: join(logDir, 'diagnostics.log'),
   });
   internalLogger.listener = (level, message) => logs.push([level, message]);
 });
