@@ -19,18 +19,11 @@ export class TotalsSummary {
   readonly aggregator = 'sum';
   private sum = 0;
   private count = 0;
-  private readonly values: [SampleValue, SampleValue];
 
   constructor(
     readonly name: string,
     readonly help: string,
-  ) {
-    // The two sample objects are built once and only their values change.
-    this.values = [
-      { metricName: `${name}_sum`, value: 0, labels: {} },
-      { metricName: `${name}_count`, value: 0, labels: {} },
-    ];
-  }
+  ) {}
 
   /** Replaces the totals (they come cumulative from the recorder). */
   setTotals(sum: number, count: number): void {
@@ -44,10 +37,13 @@ export class TotalsSummary {
     this.count += 1;
   }
 
+  /** Fresh sample objects per call: the registry may add the default labels to them. */
   get(): { name: string; help: string; type: 'summary'; values: SampleValue[]; aggregator: 'sum' } {
-    this.values[0].value = this.sum;
-    this.values[1].value = this.count;
-    return { name: this.name, help: this.help, type: this.type, values: this.values, aggregator: this.aggregator };
+    const values = [
+      { metricName: `${this.name}_sum`, value: this.sum, labels: {} },
+      { metricName: `${this.name}_count`, value: this.count, labels: {} },
+    ];
+    return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
   }
 
   reset(): void {
