@@ -42,18 +42,47 @@ import * as tf from '@tensorflow/tfjs';
 
 tf.enableProdMode();
 
-const { values } = parseArgs({
-  options: {
-    epochs: { type: 'string', default: '15' },
-    'batch-size': { type: 'string', default: '32' },
-    'checkpoint-every': { type: 'string', default: '3' },
-    'async-checkpoints': { type: 'boolean', default: false },
-    session: { type: 'string', default: 'tfjs-demo' },
-    out: { type: 'string', default: 'runs' },
-    resume: { type: 'boolean', default: false },
-    'prometheus-port': { type: 'string' },
-  },
-});
+const USAGE = `Usage: node examples/tfjs-training/main.mjs [options]
+
+Trains a small TF.js MLP with model.fit and writes <out>/<session>/: telemetry.jsonl, checkpoints/, report.html.
+
+Options:
+  --epochs <n>              epochs to train (default 15)
+  --batch-size <n>          batch size (default 32)
+  --checkpoint-every <n>    save a checkpoint every n epochs (default 3)
+  --async-checkpoints       write checkpoints in the background
+  --session <name>          session tag and folder name (default tfjs-demo)
+  --out <dir>               output folder (default runs)
+  --resume                  continue from the newest checkpoint of the session
+  --prometheus-port <port>  serve live training metrics for Prometheus on this port (0 picks a free one)
+  -h, --help                this help
+
+With WANDB_API_KEY set, the run also goes to Weights & Biases.
+`;
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      epochs: { type: 'string', default: '15' },
+      'batch-size': { type: 'string', default: '32' },
+      'checkpoint-every': { type: 'string', default: '3' },
+      'async-checkpoints': { type: 'boolean', default: false },
+      session: { type: 'string', default: 'tfjs-demo' },
+      out: { type: 'string', default: 'runs' },
+      resume: { type: 'boolean', default: false },
+      'prometheus-port': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }));
+} catch (e) {
+  // A usage error is one line and the usage, never a stack trace.
+  console.error(`${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 const epochs = Number(values.epochs);
 const batchSize = Number(values['batch-size']);
 const checkpointEveryEpochs = Number(values['checkpoint-every']);
