@@ -91,6 +91,11 @@ export class PrometheusExporter extends BaseExporter {
     return this.listening;
   }
 
+  /** The bound of this exporter's own flush()/close() (final push included); the recorder waits that long for it. */
+  get shutdownTimeoutMillis(): number {
+    return this.settings.shutdownTimeoutMillis;
+  }
+
   /** Push counters (all zero without `push`). */
   get pushStats(): PusherStats {
     return this.pusher?.stats ?? { pushes: 0, failures: 0, skipped: 0 };

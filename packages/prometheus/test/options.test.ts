@@ -97,6 +97,8 @@ describe('PrometheusExporter options', () => {
       [settings.serve, settings.host, settings.port, settings.path, settings.push, settings.shutdownTimeoutMillis],
       [true, '0.0.0.0', 9464, '/metrics', undefined, 10_000],
     );
+    // Declared to the recorder, which then waits for this bound rather than its shorter default.
+    assert.equal(new PrometheusExporter({ shutdownTimeoutMillis: 7000 }).shutdownTimeoutMillis, 7000);
   });
 
   it('portPerLocalRank adds LOCAL_RANK to the port (0 when unset); a bad LOCAL_RANK is named', () => {
