@@ -2,6 +2,7 @@
 // (inline CSS and SVG, no scripts, no network; a Content-Security-Policy forbids both even if markup slipped in).
 
 import type { JobSummary, ModelMetricSeriesData, SpanNode, TrainingMetricPoint } from '../model/types.js';
+import { detailedFiles } from './detailed-files.js';
 import { fmtDuration, fmtInt, fmtTime } from './format.js';
 import { el, type Html, join, raw } from './html.js';
 import { jobAnchor, jobSection, jobTitle, type ReportJob } from './job-section.js';
@@ -34,8 +35,7 @@ export interface ReportInput {
   jobs?: ReportJob[];
 }
 
-/** Above this many files, per-file sections are drawn for this many (stragglers' files first). */
-export const MAX_FILE_SECTIONS = 16;
+export { MAX_FILE_SECTIONS } from './detailed-files.js';
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
@@ -46,7 +46,10 @@ export function renderReport(input: ReportInput): string {
 
   const body: Html[] = [];
   const jobs = (input.jobs ?? []).filter((j) => j.view.ranks.length > 1);
-  const detailed = detailedFiles(perFile, jobs);
+  const detailed = detailedFiles(
+    perFile.map((f) => f.file),
+    jobs.map((j) => j.view),
+  );
   body.push(...jobs.map(jobSection));
   if (summaries.length === 0 && perFile.length === 0) {
     body.push(el('p', { class: 'note', 'data-note': 'empty' }, 'No telemetry to report: the input contained no sessions and no files.'));
@@ -227,15 +230,6 @@ function fileSection(f: ReportFile, i: number): Html {
     join(notes),
     join(parts),
   );
-}
-
-/** Indices of the files that get a section of their own: all, or MAX_FILE_SECTIONS with stragglers' files first. */
-function detailedFiles(perFile: readonly ReportFile[], jobs: readonly ReportJob[]): number[] {
-  const all = perFile.map((_, i) => i);
-  if (perFile.length <= MAX_FILE_SECTIONS) return all;
-  const slow = new Set(jobs.flatMap((j) => j.view.ranks.filter((r) => r.straggler).flatMap((r) => r.files)));
-  const first = all.filter((i) => slow.has((perFile[i] as ReportFile).file));
-  return [...first, ...all.filter((i) => !slow.has((perFile[i] as ReportFile).file))].slice(0, MAX_FILE_SECTIONS).sort((a, b) => a - b);
 }
 
 /** A separate per-file table only adds information when files and sessions differ. */

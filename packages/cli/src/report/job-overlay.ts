@@ -15,11 +15,13 @@ import { robustDomain } from './robust-domain.js';
 import { COLOR } from './theme.js';
 import type { TimeAxis } from './time-axis.js';
 
-/** Dots drawn over all ranks; above this only lines are drawn (the caption says so). */
-export const MAX_OVERLAY_DOTS = 12_000;
-/** Points per rank: fewer when there are many ranks, so the file stays small. */
+/** Dots (each with a tooltip) drawn over all ranks; above this only lines are drawn (the caption says so). */
+export const MAX_OVERLAY_DOTS = 4_000;
+/** Line points over all ranks: a path costs a few bytes a point, a dot with its tooltip a hundred. */
+export const MAX_OVERLAY_POINTS = 24_000;
+/** Points per rank: fewer when there are many ranks, so the page stays small. */
 export function pointsPerRank(ranks: number): number {
-  return Math.max(20, Math.min(240, Math.floor(MAX_OVERLAY_DOTS / Math.max(1, ranks))));
+  return Math.max(20, Math.min(240, Math.floor(MAX_OVERLAY_POINTS / Math.max(1, ranks))));
 }
 /** Ranks with a colour of their own (more share one neutral colour; stragglers keep the error colour). */
 export const MAX_COLOURED_RANKS = 10;
@@ -148,7 +150,7 @@ export function rankOverlayFigure(input: OverlayInput): Html | undefined {
   const parts = [
     `${fmtInt(withData.length)} ranks, ${fmtInt(data.length)} points drawn (at most ${fmtInt(perRank)} per rank).`,
     sampled > 0 ? ' Where a rank logged more points, each drawn point is the mean of consecutive points; hover for their min and max.' : '',
-    drawDots ? '' : ' Lines only: too many points for dots.',
+    drawDots ? '' : ` Lines only: more than ${fmtInt(MAX_OVERLAY_DOTS)} points (hover the heatmap for values).`,
     outliers > 0
       ? ` ${fmtInt(outliers)} points lie above the axis (e.g. warm-up), drawn as ▲ at its top edge; the axis is scaled to the rest.`
       : '',

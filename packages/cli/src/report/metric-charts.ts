@@ -79,8 +79,9 @@ export function iterationTimeFigure(input: MetricChartInput): Html | undefined {
   }
   const cumulative = sorted.filter((r) => r.p.avgIterationTimeSec !== undefined);
   const band = sorted.filter((r) => r.p.minIterationTimeSec !== undefined && r.p.maxIterationTimeSec !== undefined);
-  const ranges = dots.filter((d) => (d.p.updates ?? 1) > 1 && d.p.intervalMinSec !== undefined && d.p.intervalMaxSec !== undefined);
   const shown = thin(dots);
+  // A min–max bar for each drawn dot that stands for several sampled updates.
+  const ranges = shown.filter((d) => (d.p.updates ?? 1) > 1 && d.p.intervalMinSec !== undefined && d.p.intervalMaxSec !== undefined);
   const x = (r: RunPoint): number => axis.at(r.p.timeMs);
   // Values above a robust axis are drawn at its top edge (clamped here: Plot's clip paths get per-render ids).
   const cap = (v: number | undefined): number | undefined => (v === undefined || !clipped ? v : Math.min(v, domain.top));

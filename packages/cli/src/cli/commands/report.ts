@@ -5,6 +5,8 @@ import type { JobSeries } from '../../job/job-types.js';
 import { summarizeJobs } from '../../job/summarize-jobs.js';
 import { printable } from '../../model/printable.js';
 import { errorText } from '../../records/open-input.js';
+import { detailedFiles, MAX_FILE_SECTIONS } from '../../report/detailed-files.js';
+import { summarize } from '../../summary/summarize.js';
 import { flag, parseCommandArgs, stragglerThreshold, UsageError } from '../args.js';
 import { formatBytes } from '../format.js';
 import { EXIT, REPORT_HELP } from '../help.js';
@@ -13,10 +15,10 @@ import { type CliIo, diagnostic } from '../io.js';
 import { ProgressLine } from '../progress.js';
 import { formatFinding } from '../render-summary.js';
 
-/** Spans kept over all files of a report (each file gets its share, at least 2,000). */
-export const REPORT_SPAN_BUDGET = 400_000;
-/** Training-metric points kept over all files (each file gets its share, at least 200). */
-export const REPORT_POINT_BUDGET = 200_000;
+/** Spans kept over the files drawn in detail (each gets its share). */
+export const REPORT_SPAN_BUDGET = 100_000;
+/** Training-metric points kept over the files drawn in detail (each gets its share). */
+export const REPORT_POINT_BUDGET = 50_000;
 
 /** Without `-o`: report.html next to the first input (in the working directory for standard input). */
 export function defaultReportPath(firstInput: string): string {
@@ -41,16 +43,29 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   for (const p of inputs.problems) diagnostic(io, p);
   const output = typeof values.output === 'string' ? values.output : defaultReportPath(inputs.files[0] ?? (positionals[0] as string));
   const progress = new ProgressLine(io.stderr, !flag(values, 'no-progress') && io.stderr.isTTY === true);
-  // Span forests and metric series are bounded in total, not per file, so hundreds of rank files fit in memory.
-  const files = Math.max(1, inputs.files.length);
-  const result = await summarizeJobs(inputs.files, {
+  // Span forests and metric series are kept only for the files drawn in detail (at most MAX_FILE_SECTIONS) and
+  // within a total budget, so hundreds of rank files fit in bounded memory. With more files, a first pass reads
+  // every file for the summaries and the job view; a second reads the chosen ones for their details.
+  const many = inputs.files.length > MAX_FILE_SECTIONS;
+  const drawn = Math.max(1, Math.min(inputs.files.length, MAX_FILE_SECTIONS));
+  const detail = {
     spans: true,
     metrics: true,
-    spanTree: { maxSpans: Math.min(200_000, Math.max(2_000, Math.floor(REPORT_SPAN_BUDGET / files))) },
-    maxMetricPoints: Math.min(10_000, Math.max(200, Math.floor(REPORT_POINT_BUDGET / files))),
+    // One file keeps the defaults (200,000 spans, 10,000 points); several share the budgets.
+    spanTree: { maxSpans: drawn === 1 ? 200_000 : Math.floor(REPORT_SPAN_BUDGET / drawn) },
+    maxMetricPoints: drawn === 1 ? 10_000 : Math.floor(REPORT_POINT_BUDGET / drawn),
+  };
+  const result = await summarizeJobs(inputs.files, {
+    ...(many ? {} : detail),
     onProgress: (p) => progress.update(p),
     ...(threshold === undefined ? {} : { stragglerThreshold: threshold }),
   });
+  if (many) {
+    const chosen = detailedFiles(inputs.files, result.jobs).map((i) => inputs.files[i] as string);
+    const second = await summarize(chosen, detail);
+    const byFile = new Map(second.details.map((d) => [d.file, d]));
+    result.details = result.details.map((d) => byFile.get(d.file) ?? d);
+  }
   progress.done();
   for (const s of result.perFile) for (const f of s.findings) diagnostic(io, formatFinding(f));
   // Loaded only here: the chart and DOM libraries are not needed by the other commands.
