@@ -80,8 +80,9 @@ export function postOnce(settings: RequestSettings, body: Uint8Array, timeoutMs:
       finish({ status: 'failure', error: e instanceof Error ? e : new Error(String(e)) });
       return;
     }
-    // The socket's idle timer (not a timer of its own): it ends with the socket.
-    req.setTimeout(timeoutMs, () => {
+    // The socket's idle timer (not a timer of its own): it ends with the socket. At least 1 ms: a caller's
+    // remaining time can reach 0 or less when timers fire late on a busy host, and Node refuses a negative one.
+    req.setTimeout(Math.max(1, Math.floor(timeoutMs)), () => {
       finish({ status: 'retryable', error: new Error('Request timed out') });
       req.destroy();
     });

@@ -47,10 +47,13 @@ class OtlpHttpSpanExporter implements SpanExporter {
       resultCallback({ code: ExportResultCode.FAILED, error: new Error('the spans could not be serialized') });
       return;
     }
-    void this.send(body).then((outcome) =>
-      resultCallback(
-        outcome.status === 'success' ? { code: ExportResultCode.SUCCESS } : { code: ExportResultCode.FAILED, error: outcome.error },
-      ),
+    // send() never rejects by design; the catch keeps an unexpected error a failed export, never a crash of the job.
+    this.send(body).then(
+      (outcome) =>
+        resultCallback(
+          outcome.status === 'success' ? { code: ExportResultCode.SUCCESS } : { code: ExportResultCode.FAILED, error: outcome.error },
+        ),
+      (e: unknown) => resultCallback({ code: ExportResultCode.FAILED, error: e instanceof Error ? e : new Error(String(e)) }),
     );
   }
 
@@ -74,7 +77,10 @@ class OtlpHttpSpanExporter implements SpanExporter {
       // A retry that could not finish in time is not started (a timed-out request has used all the time).
       if (this.released || wait >= remaining) break;
       if (!(await this.pause(wait))) break;
-      outcome = await postOnce(this.settings, body, deadline - Date.now());
+      // A late timer (busy host) can eat the rest of the budget while pausing: then stop, as above.
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      outcome = await postOnce(this.settings, body, left);
     }
     return outcome;
   }
