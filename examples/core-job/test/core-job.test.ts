@@ -16,6 +16,22 @@ test('the core demo job writes its totals and a complete, well-parented telemetr
     const run = spawnSync(process.execPath, [program], { cwd: dir, encoding: 'utf8', env: { ...process.env, CORE_JOB_RECORDS: '2000' } });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /telemetry written to .*telemetry\/core-job\.jsonl/);
+    // The summary of a job without training telemetry: where the time went, by span name; no empty training sections.
+    const sections = run.stdout.split('\n').filter((l) => /^[A-Z]/.test(l));
+    assert.deepEqual(sections, [
+      'Application',
+      'Spans (by total time: total, share of application time, count, mean, max)',
+      'Errors: none',
+      'Telemetry-data errors: none',
+    ]);
+    assert.doesNotMatch(run.stdout, /Phases|Checkpoints|Time breakdown|none recorded/);
+    const spanRows = run.stdout.slice(run.stdout.indexOf('\nSpans (')).split('\nErrors')[0] ?? '';
+    assert.match(spanRows, /^ {2}process_shard +\S.* {2}4 spans, mean /m);
+    assert.match(spanRows, /^ {2}hash_batch +\S.* {2}8 spans, mean /m);
+    for (const single of ['generate', 'aggregate', 'write_output'])
+      assert.match(spanRows, new RegExp(`^ {2}${single} +\\S.* {2}1 span, mean `, 'm'));
+    assert.doesNotMatch(spanRows, /^ {2}application /m, 'the application span is the base of the shares, not a row');
+    assert.equal(run.stdout.match(/core-job-report\.html/g)?.length, 1, 'the report path is printed once');
     const csv = readFileSync(join(dir, 'out/core-job-totals.csv'), 'utf8').trim().split('\n');
     assert.equal(csv[0], 'customer,total');
     const records = readRecords(join(dir, 'telemetry/core-job.jsonl'));

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { CORE_ONLY, writeCoreOnlyJob } from './helpers/core-only-job.js';
+import { T0 } from './helpers/jobs.js';
 import { writeFullJob, writeKilledAsyncJob } from './helpers/scenarios.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -118,7 +120,81 @@ describe('summarize', () => {
     assert.match(out, /^ {2}training iterations {8}63\.3% {2}#+$/m);
     assert.match(out, /^Errors \(1\)\n {2}2023-11-14 22:13:48\.000 UTC {2}\[training_loop\] RangeError: loss spiked$/m);
     assert.match(out, /^Telemetry-data errors \(1\)$/m);
+    // A training job keeps its sections and gets its five largest span names after them.
+    const top = out
+      .slice(out.indexOf('\nTop spans') + 1)
+      .split('\n')
+      .slice(0, 3);
+    assert.deepEqual(top, [
+      'Top spans (by total time: total, share of application time, count, mean, max)',
+      '  training_loop                 23.0s   76.7%  1 span, mean 23.0s, max 23.0s',
+      '  checkpoint_save_sync          2.25s    7.5%  3 spans, mean 750 ms, max 1.50s',
+    ]);
     assert.ok(!out.includes('\r') && !out.includes('\u001b') && !r.stderr.includes('\r'), 'no progress or escape codes in pipes');
+  });
+
+  test('a core-only job: its spans by total time instead of the empty training sections; --json spanStats', async () => {
+    const core = join(dir, 'core-only.jsonl');
+    await writeCoreOnlyJob(core);
+    const r = run(['summarize', core]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    const sections = r.stdout.split('\n').filter((l) => /^[A-Z]/.test(l));
+    assert.deepEqual(sections, [
+      'Application',
+      'Spans (by total time: total, share of application time, count, mean, max)',
+      'Errors: none',
+      'Telemetry-data errors: none',
+    ]);
+    const spans = r.stdout.slice(r.stdout.indexOf('Spans (')).split('\n').slice(1, 4);
+    assert.deepEqual(spans, [
+      '  process                      600 ms   60.0%  3 spans, mean 200 ms, max 250 ms',
+      '  load                         200 ms   20.0%  1 span, mean 200 ms, max 200 ms',
+      '  save                         100 ms   10.0%  1 span, mean 100 ms, max 100 ms',
+    ]);
+    assert.doesNotMatch(r.stdout, /none recorded|^ {2}application /m);
+
+    const doc = JSON.parse(run(['summarize', '--json', core]).stdout);
+    const stats = doc.files[0].spanStats;
+    assert.deepEqual(stats.byName[0], { name: 'process', count: 3, totalMs: 600, meanMs: 200, maxMs: 250, shareOfApplication: 0.6 });
+    assert.deepEqual(
+      stats.byName.map((s: { name: string }) => s.name),
+      ['process', 'load', 'save'],
+      'the application span is not listed',
+    );
+    assert.deepEqual(stats.other, { count: 0, totalMs: 0, maxMs: null, shareOfApplication: null });
+    assert.equal(
+      CORE_ONLY.process.reduce((a, b) => a + b, 0),
+      stats.byName[0].totalMs,
+    );
+  });
+
+  test('span statistics: at most 100 names (the rest counted as other), runs of one file add up', async () => {
+    const many = join(dir, 'many-names.jsonl');
+    await writeCoreOnlyJob(many, { extraNames: 105 });
+    const doc = JSON.parse(run(['summarize', '--json', many]).stdout);
+    const stats = doc.files[0].spanStats;
+    assert.equal(stats.byName.length, 100);
+    // The first 100 names seen keep a row: load, process, save and item_000..item_096.
+    assert.equal(stats.byName.at(-1).name, 'item_096');
+    assert.deepEqual(stats.other, { count: 8, totalMs: 8, maxMs: 1, shareOfApplication: 8 / 1105 });
+    const out = run(['summarize', many]).stdout;
+    assert.match(out, /^ {28}… 80 more names \(see --json\)\n {2}\(other names\) {18}8 ms {4}0\.7% {2}8 spans, mean 1 ms, max 1 ms$/m);
+
+    const resumed = join(dir, 'core-two-runs.jsonl');
+    await writeCoreOnlyJob(resumed);
+    await writeCoreOnlyJob(resumed, { startWallMs: T0 + 10_000 });
+    const two = JSON.parse(run(['summarize', '--json', resumed]).stdout).files[0];
+    assert.equal(two.application.durationMs, 11_000);
+    // Shares are over the runs' own application time (2 s), not the idle gap between them.
+    assert.deepEqual(two.spanStats.byName[0], {
+      name: 'process',
+      count: 6,
+      totalMs: 1200,
+      meanMs: 200,
+      maxMs: 250,
+      shareOfApplication: 0.6,
+    });
   });
 
   test('several files: a section per file, a combined view per session of several files; input warnings on stderr', () => {
@@ -144,7 +220,7 @@ describe('summarize', () => {
     assert.equal(r.status, 0);
     const doc = JSON.parse(r.stdout);
     assert.deepEqual(Object.keys(doc), ['schemaVersion', 'generator', 'files', 'sessions', 'jobs']);
-    assert.equal(doc.schemaVersion, '1.1.0');
+    assert.equal(doc.schemaVersion, '1.2.0');
     assert.equal(doc.generator.name, 'one-logger');
     assert.equal(doc.files.length, 2);
     assert.equal(doc.sessions.length, 2);
@@ -160,6 +236,7 @@ describe('summarize', () => {
       'modelMetrics',
       'checkpoints',
       'timeBreakdown',
+      'spanStats',
       'errors',
       'telemetryDataErrors',
       'findings',

@@ -110,6 +110,7 @@ function summary(over: Partial<JobSummary> & { files: string[] }): JobSummary {
       iterationsSinceLastCheckpoint: 350,
     },
     timeBreakdown: { initialization: 0.044, training: 0.84, validation: 0.033, checkpointSaving: 0.053, other: 0.03, betweenRuns: 0 },
+    spanStats: { byName: [], other: { count: 0, totalMs: 0, maxMs: undefined, shareOfApplication: undefined } },
     errors: [],
     telemetryDataErrors: [],
     findings: [],

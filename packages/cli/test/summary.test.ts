@@ -392,6 +392,26 @@ describe('jobs without training telemetry and odd inputs', () => {
     const base = await one(paths.full);
     const s = light.perFile[0] as JobSummary;
     assert.ok(s.records > base.records + 12, 'iteration spans are records');
-    assert.deepEqual({ ...s, files: [], records: 0 }, { ...base, files: [], records: 0 }, 'same metrics as without iteration spans');
+    const withoutSpans = (x: JobSummary) => ({ ...x, files: [], records: 0, spanStats: undefined });
+    assert.deepEqual(withoutSpans(s), withoutSpans(base), 'same metrics as without iteration spans');
+    // The span statistics count what was exported: the iteration spans are two more names (training: 1 s and 2 s
+    // iterations, one of 3 s; validation: 3 of 200 ms).
+    const iterations = s.spanStats.byName.find((r) => r.name === 'training_single_iteration');
+    assert.deepEqual(iterations, {
+      name: 'training_single_iteration',
+      count: 12,
+      totalMs: 19_000,
+      meanMs: 19_000 / 12,
+      maxMs: 3000,
+      shareOfApplication: 19 / 30,
+    });
+    assert.deepEqual(
+      s.spanStats.byName.find((r) => r.name === 'validation_single_iteration'),
+      { name: 'validation_single_iteration', count: 3, totalMs: 600, meanMs: 200, maxMs: 200, shareOfApplication: 0.02 },
+    );
+    assert.deepEqual(
+      s.spanStats.byName.filter((r) => !r.name.endsWith('_single_iteration')),
+      base.spanStats.byName,
+    );
   });
 });

@@ -1,7 +1,7 @@
 // The typed model shared by the CLI's commands and the HTML report. Everything here is plain JSON data;
 // `JobSummary` is also the documented `one-logger summarize --json` document (SUMMARY_SCHEMA_VERSION).
 
-export const SUMMARY_SCHEMA_VERSION = '1.1.0';
+export const SUMMARY_SCHEMA_VERSION = '1.2.0';
 
 /** One problem found while reading or checking input: `file:line: message`. */
 export interface Finding {
@@ -77,6 +77,20 @@ export interface ModelMetricSeriesData {
   /** A validation metric (`val_` / `validation_` prefix, or logged during a validation loop). */
   validation: boolean;
   points: ModelMetricPoint[];
+}
+
+/** The completed spans of one name (durations in ms). */
+export interface SpanNameStats {
+  name: string;
+  count: number;
+  totalMs: number;
+  meanMs: number;
+  maxMs: number;
+  /**
+   * totalMs over the application time (summed over processes for several); undefined without one. Spans nest
+   * and run concurrently, so the shares of several names do not add up to 1.
+   */
+  shareOfApplication: number | undefined;
 }
 
 export interface PhaseDurations {
@@ -157,6 +171,14 @@ export interface JobSummary {
         betweenRuns: number;
       }
     | undefined;
+  /**
+   * Completed spans by name, every span but the application span, largest total time first: at most
+   * MAX_SPAN_NAMES names; spans of further names are counted together in `other`.
+   */
+  spanStats: {
+    byName: SpanNameStats[];
+    other: { count: number; totalMs: number; maxMs: number | undefined; shareOfApplication: number | undefined };
+  };
   errors: { spanName: string | undefined; message: string; exceptionType: string | undefined; timeMs: number | undefined }[];
   telemetryDataErrors: { message: string; type: string | undefined; timeMs: number | undefined }[];
   /** Non-standard JSON tokens (NaN/Infinity from the Python library) and other tolerated problems. */

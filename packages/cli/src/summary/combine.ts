@@ -4,6 +4,7 @@
 import { type Finding, type JobSummary, SUMMARY_SCHEMA_VERSION } from '../model/types.js';
 import { mergeModelMetrics, trainingRates } from './model-metrics.js';
 import { iterationsSinceCheckpoint, MAX_LISTED_ERRORS, maxDefined, minDefined, type SegmentSummary, shares } from './segment.js';
+import { emptySpanStats, mergeSpanStats, withShares } from './span-stats.js';
 
 /** A JobSummary for inputs that yielded no records (missing, empty, foreign…). */
 export function emptySummary(files: string[], findings: Finding[] = []): JobSummary {
@@ -62,6 +63,7 @@ export function emptySummary(files: string[], findings: Finding[] = []): JobSumm
       iterationsSinceLastCheckpoint: undefined,
     },
     timeBreakdown: undefined,
+    spanStats: emptySpanStats(),
     errors: [],
     telemetryDataErrors: [],
     findings: [...findings],
@@ -86,6 +88,8 @@ export function combineSegments(segments: SegmentSummary[], files: string[], fin
     s.checkpoints.successes === 0 ? all.extra.trainIterationsStart : undefined,
   );
   s.timeBreakdown = all.extra.breakdownBaseMs > 0 ? shares(all.extra.categoriesMs, all.extra.breakdownBaseMs) : undefined;
+  // Span time is process time: its shares are over the summed application times, idle gaps left out.
+  s.spanStats = withShares(s.spanStats, all.extra.breakdownBaseMs - all.extra.categoriesMs.betweenRuns);
   Object.assign(s.training, trainingRates(s.training));
   const dropped = all.extra.errorsDropped;
   s.files = [...files];
@@ -251,6 +255,7 @@ function mergeConcurrent(a: SegmentSummary, b: SegmentSummary): SegmentSummary {
       productiveTrainTimeSec: cs.productiveTrainTimeSec,
       iterationsSinceLastCheckpoint: undefined,
     },
+    spanStats: mergeSpanStats(x.spanStats, y.spanStats),
     errors: byTime(x.errors, y.errors),
     telemetryDataErrors: byTime(x.telemetryDataErrors, y.telemetryDataErrors),
     findings: [],
@@ -342,6 +347,7 @@ function mergeSequential(a: SegmentSummary, b: SegmentSummary): SegmentSummary {
       productiveTrainTimeSec: cs.productiveTrainTimeSec,
       iterationsSinceLastCheckpoint: undefined,
     },
+    spanStats: mergeSpanStats(x.spanStats, y.spanStats),
     errors: byTime(x.errors, y.errors),
     telemetryDataErrors: byTime(x.telemetryDataErrors, y.telemetryDataErrors),
     findings: [],

@@ -7,6 +7,7 @@ import type { LightEventItem, LightSpanItem } from '../records/light-record.js';
 import { parseJsonLine } from '../records/parse-line.js';
 import { type Attrs, asAttrs, eventTimeMs, num, payloadOf, type RawRecord, str } from '../records/raw-record.js';
 import { backendOf, MAX_MODEL_METRICS, ModelMetricsAccumulator, trainingRates } from './model-metrics.js';
+import { SpanStatsAccumulator } from './span-stats.js';
 
 /** Errors kept per summary; the rest are counted in a finding. */
 export const MAX_LISTED_ERRORS = 1_000;
@@ -71,6 +72,9 @@ export class SegmentAccumulator {
   private lastTimeMs: number | undefined;
   /** Running spans: id → name (for the span names of errors; removed at stop). */
   private readonly open = new Map<string, string>();
+  /** Start times of running spans (id → epoch ms), for the duration of a stop record that carries none. */
+  private readonly openStartMs = new Map<string, number>();
+  private readonly spanStats = new SpanStatsAccumulator();
   private readonly phases: Partial<Record<(typeof PHASE_KEY)[keyof typeof PHASE_KEY], number>> = {};
   private readonly initIntervals: [number, number][] = [];
   private trainingLoops = 0;
@@ -139,11 +143,29 @@ export class SegmentAccumulator {
     this.seeTime(l.stopMs);
     if (l.type === 'stop') {
       this.open.delete(l.id);
+      this.countSpan(l.name, undefined, this.takeStartMs(l.id), l.stopMs);
       return;
     }
     this.spansStarted++;
     this.firstSpanName ??= l.name;
-    if (l.type === 'start') this.open.set(l.id, l.name);
+    if (l.type === 'start') {
+      this.open.set(l.id, l.name);
+      if (l.startMs !== undefined) this.openStartMs.set(l.id, l.startMs);
+    } else this.countSpan(l.name, undefined, l.startMs, l.stopMs);
+  }
+
+  private takeStartMs(id: string | undefined): number | undefined {
+    if (id === undefined) return undefined;
+    const startMs = this.openStartMs.get(id);
+    this.openStartMs.delete(id);
+    return startMs;
+  }
+
+  /** A completed span for the per-name statistics: its recorded duration, else the time between start and stop. */
+  private countSpan(name: string, durationMs: number | undefined, startMs: number | undefined, endMs: number | undefined): void {
+    if (name === SPAN.APPLICATION) return;
+    const d = durationMs ?? (startMs !== undefined && endMs !== undefined ? endMs - startMs : undefined);
+    if (d !== undefined) this.spanStats.add(name, d);
   }
 
   /** An event the summary needs at most the last of (never one onEvent reads, except training updates). */
@@ -182,7 +204,10 @@ export class SegmentAccumulator {
     const id = str(r.id);
     this.spansStarted++;
     this.firstSpanName ??= name;
-    if (r.type === 'start' && id !== undefined && name !== undefined) this.open.set(id, name);
+    if (r.type === 'start' && id !== undefined && name !== undefined) {
+      this.open.set(id, name);
+      if (startMs !== undefined) this.openStartMs.set(id, startMs);
+    }
     switch (name) {
       case SPAN.APPLICATION:
         this.sawApplicationStart = true;
@@ -213,10 +238,12 @@ export class SegmentAccumulator {
     this.seeTime(endMs);
     const id = str(r.id);
     if (id !== undefined) this.open.delete(id);
+    const openedMs = r.type === 'stop' ? this.takeStartMs(id) : undefined;
     const name = str(r.name);
     if (name === undefined) return;
     const attrDuration = num(asAttrs(r.attributes).duration_msec);
     const durationMs = attrDuration ?? (knownStartMs !== undefined && endMs !== undefined ? endMs - knownStartMs : undefined);
+    this.countSpan(name, durationMs, openedMs, endMs);
     if (name === SPAN.APPLICATION) {
       this.appStopped = true;
       this.appEndMs = endMs;
@@ -380,6 +407,7 @@ export class SegmentAccumulator {
       modelMetrics: this.modelMetrics.finish(),
       checkpoints,
       timeBreakdown: base > 0 ? shares(categoriesMs, base) : undefined,
+      spanStats: this.spanStats.finish(durationMs),
       errors: this.errors,
       telemetryDataErrors: this.telemetryDataErrors,
       findings: [],
