@@ -243,6 +243,32 @@ describe('internal logger: nothing configured, unwritable paths (real child proc
     assert.deepEqual(readdirSync(cwd), [], 'the working directory stays empty (the reference created onelogger.log/.err there)');
   });
 
+  test('a capture takes the lines instead of stderr, lasts across configure() and reset(), and leaves configured files their lines', () => {
+    const cwd = join(root, 'cwd-capture');
+    const errFile = join(cwd, 'logs', 'one.err');
+    const run = runChild(
+      cwd,
+      [
+        'const got = [];',
+        "lib.internalLogger.capture = (level, message) => got.push(level + ':' + message);",
+        "lib.internalLogger.warning('captured warning');",
+        "lib.OneLoggerProvider.instance().configure({ applicationName: 'a', sessionTag: 's', worldSize: 1 }, new lib.DefaultRecorder({ exporters: [] }));",
+        "lib.internalLogger.error('captured after configure');",
+        'lib.OneLoggerProvider.resetForTests();',
+        `lib.internalLogger.configure({ level: 'INFO', format: ${JSON.stringify(DEFAULT_LOG_FORMAT)}, errorFilePath: ${JSON.stringify(errFile)} });`,
+        "lib.internalLogger.error('captured and filed');",
+        'lib.internalLogger.capture = undefined;',
+        `lib.internalLogger.configure({ level: 'INFO', format: ${JSON.stringify(DEFAULT_LOG_FORMAT)} });`,
+        "lib.internalLogger.warning('to stderr again');",
+        'process.stdout.write(JSON.stringify(got));',
+      ].join('\n'),
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), ['WARNING:captured warning', 'ERROR:captured after configure', 'ERROR:captured and filed']);
+    assert.equal(run.stderr, `${line('WARNING', 'to stderr again')}\n`, 'nothing reached stderr while captured');
+    assert.equal(readFileSync(errFile, 'utf8'), `${line('ERROR', 'captured and filed')}\n`);
+  });
+
   test('unwritable info path (a directory component is a file): logging never throws and does not fall back to stderr or the working directory; the job carries on', () => {
     const cwd = join(root, 'cwd-unwritable');
     const blocker = join(root, 'not-a-directory');

@@ -26,6 +26,12 @@ class InternalLogger {
   private readonly onceKeys = new Set<string>();
   /** Extra sink for tests and embedding applications. */
   listener: ((level: LogLevel, message: string) => void) | undefined;
+  /**
+   * Takes every line instead of stderr while set (configured files still get theirs): how a test captures
+   * the diagnostics it provokes. Unlike `listener`, configure() and reset() leave it in place, so it lasts
+   * across the providers a test configures and resets.
+   */
+  capture: ((level: LogLevel, message: string) => void) | undefined;
 
   configure(settings: InternalLoggerSettings): void {
     this.settings = { ...settings };
@@ -72,10 +78,12 @@ class InternalLogger {
 
   log(level: LogLevel, message: string): void {
     if (!this.isEnabledFor(level)) return;
-    try {
-      this.listener?.(level, message);
-    } catch {
-      // A listener's failure is its own.
+    for (const sink of [this.listener, this.capture]) {
+      try {
+        sink?.(level, message);
+      } catch {
+        // A listener's failure is its own.
+      }
     }
     const line = `${this.format(level, message)}\n`;
     const { infoFilePath, errorFilePath } = this.settings;
@@ -91,7 +99,7 @@ class InternalLogger {
       appendLine(errorFilePath, line);
       taken = true;
     }
-    if (!taken && value >= LEVEL_VALUE.WARNING) {
+    if (!taken && value >= LEVEL_VALUE.WARNING && this.capture === undefined) {
       try {
         process.stderr.write(line);
       } catch {
