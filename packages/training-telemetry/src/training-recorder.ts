@@ -127,8 +127,12 @@ export class TrainingRecorder extends DefaultRecorder {
   private trainSamplesStart = 0;
   private samplesJob = 0;
   private flopsJob = 0;
-  private tokensJob: number | undefined;
-  private flopsOverall: number | undefined;
+  // Counters updated every iteration are plain numbers, with a flag for "not counted": a field that may hold
+  // undefined gets a new heap number at every update, one that holds only numbers is updated in place.
+  private tokensJobCount = 0;
+  private tokensCounted = false;
+  private flopsOverallCount = 0;
+  private flopsCounted = false;
   private loopStartTime: TracingTimestamp | undefined;
   private firstIterationEnd: TracingTimestamp | undefined;
   private lastIterationEnd: TracingTimestamp | undefined;
@@ -177,6 +181,19 @@ export class TrainingRecorder extends DefaultRecorder {
       checkpointSuccessCount: this.checkpointSuccessCount,
       pendingCheckpointSteps: [...this.snapshots.keys()],
     };
+  }
+
+  private get tokensJob(): number | undefined {
+    return this.tokensCounted ? this.tokensJobCount : undefined;
+  }
+
+  private get flopsOverall(): number | undefined {
+    return this.flopsCounted ? this.flopsOverallCount : undefined;
+  }
+
+  private setFlopsOverall(value: number | undefined): void {
+    this.flopsOverallCount = value ?? 0;
+    this.flopsCounted = value !== undefined;
   }
 
   /** The running span with this standard name, if any. */
@@ -332,7 +349,7 @@ export class TrainingRecorder extends DefaultRecorder {
     this.testingIntervalStart = start;
     this.lastReportedCompleted = start;
     if (throughput) {
-      this.flopsOverall = flopsAtStart;
+      this.setFlopsOverall(flopsAtStart);
       this.flopsJob = 0;
     }
     return span;
@@ -384,11 +401,15 @@ export class TrainingRecorder extends DefaultRecorder {
     timer.stop(ts);
     this.completedOverall = completed;
     this.samplesJob += gbs;
-    if (seq) this.tokensJob = seq * this.samplesJob;
+    if (seq) {
+      this.tokensJobCount = seq * this.samplesJob;
+      this.tokensCounted = true;
+    }
     this.lastIterationEnd = ts;
     if (this.firstIterationEnd === undefined) this.firstIterationEnd = ts;
     if (throughput) {
-      this.flopsOverall = (this.flopsOverall ?? 0) + flopsPerIteration;
+      this.flopsOverallCount = (this.flopsCounted ? this.flopsOverallCount : 0) + flopsPerIteration;
+      this.flopsCounted = true;
       this.flopsJob += flopsPerIteration;
       const totalSec = timer.totalTimeSec;
       // A zero-length job so far has no defined throughput: skip the sample rather than fail (reference throws).
@@ -707,7 +728,7 @@ export class TrainingRecorder extends DefaultRecorder {
       app,
       new Event(EVENT.UPDATE_TRAINING_TELEMETRY_CONFIG, TracingTimestamp.now(), TrainingTelemetryAttributes.fromConfig(cfg)),
     );
-    if (cfg.isLogThroughputEnabled) this.flopsOverall = 0;
+    if (cfg.isLogThroughputEnabled) this.setFlopsOverall(0);
   }
 
   private emitTrainingMetrics(loop: Span, ts: TracingTimestamp, throughputEnabled: boolean): void {

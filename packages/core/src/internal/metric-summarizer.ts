@@ -8,31 +8,34 @@ import { OneLoggerError } from '../core/errors.js';
  * and each instance has its own state.
  */
 export class MetricSummarizer {
-  private latest: number | undefined;
-  private min: number | undefined;
-  private max: number | undefined;
-  private avg: number | undefined;
-  private total: number | undefined;
+  // Plain numbers, meaningful once `n > 0` (the getters say undefined before). A field that holds only numbers is
+  // updated in place; one that may hold undefined gets a new heap number per sample (5 allocations per training
+  // iteration, measured with --cpu-prof as garbage-collector time).
+  private latest = 0;
+  private min = 0;
+  private max = 0;
+  private avg = 0;
+  private total = 0;
   private n = 0;
 
   get latestValue(): number | undefined {
-    return this.latest;
+    return this.n === 0 ? undefined : this.latest;
   }
 
   get minValue(): number | undefined {
-    return this.min;
+    return this.n === 0 ? undefined : this.min;
   }
 
   get maxValue(): number | undefined {
-    return this.max;
+    return this.n === 0 ? undefined : this.max;
   }
 
   get avgValue(): number | undefined {
-    return this.avg;
+    return this.n === 0 ? undefined : this.avg;
   }
 
   get totalValue(): number | undefined {
-    return this.total;
+    return this.n === 0 ? undefined : this.total;
   }
 
   get count(): number {
@@ -47,11 +50,12 @@ export class MetricSummarizer {
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw new OneLoggerError(`MetricSummarizer.addValue: value must be a finite number (got ${String(value)})`);
     }
+    const first = this.n === 0;
     this.n += 1;
     this.latest = value;
-    this.min = this.min === undefined || value < this.min ? value : this.min;
-    this.max = this.max === undefined || value > this.max ? value : this.max;
-    this.total = this.total === undefined ? value : this.total + value;
+    this.min = first || value < this.min ? value : this.min;
+    this.max = first || value > this.max ? value : this.max;
+    this.total = first ? value : this.total + value;
     this.avg = this.total / this.n;
   }
 
@@ -60,11 +64,11 @@ export class MetricSummarizer {
     return (
       other instanceof MetricSummarizer &&
       other.n === this.n &&
-      other.latest === this.latest &&
-      other.min === this.min &&
-      other.max === this.max &&
-      other.avg === this.avg &&
-      other.total === this.total
+      other.latestValue === this.latestValue &&
+      other.minValue === this.minValue &&
+      other.maxValue === this.maxValue &&
+      other.avgValue === this.avgValue &&
+      other.totalValue === this.totalValue
     );
   }
 }
