@@ -4,6 +4,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as tick } from 'node:timers/promises';
 import { DefaultRecorder, FileExporter, getRecorder, OneLoggerProvider, Span, timedSpan } from '../packages/core/dist/index.js';
+import { median } from './lib.mjs';
 
 const dir = mkdtempSync(join(os.tmpdir(), 'olbench-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -119,6 +120,90 @@ function writeFloorCase(kind) {
   return { records_per_sec: n / sec, ns_per_write: (sec * 1e9) / n };
 }
 
+/**
+ * Runs `chunks` (functions of a count) round after round, order rotating, `n` calls per chunk with a macrotask
+ * turn after each (timers run as in a job), and returns each one's median ns per call over the rounds and, for
+ * each pair `[a, b]` in `ratios`, the median of the per-round ratios a/b: adjacent chunks see the same machine
+ * load, so the ratios hold on a loaded host.
+ */
+async function interleaved(chunks, ratios, rounds = 40, n = 2048) {
+  const names = Object.keys(chunks);
+  for (let w = 0; w < 20; w++) {
+    for (const name of names) chunks[name](n);
+    await tick();
+  }
+  const ns = Object.fromEntries(names.map((k) => [k, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (let j = 0; j < names.length; j++) {
+      const name = names[(r + j) % names.length];
+      const t0 = performance.now();
+      chunks[name](n);
+      await tick();
+      ns[name].push(((performance.now() - t0) * 1e6) / n);
+    }
+  }
+  const out = {};
+  for (const name of names) out[name] = median(ns[name]);
+  for (const [a, b] of ratios) out[`${a}/${b}`] = median(ns[a].map((x, r) => x / ns[b][r]));
+  return out;
+}
+
+/**
+ * Per-record FileExporter through the public API: `recorder.start` + `stop` of a span with one attribute (one
+ * `complete` line written by one write(2)), next to its floor in the same process: a bare `writeSync` loop of
+ * lines of the same length (one concatenation each, to a file of its own).
+ */
+async function perRecordApiCase() {
+  const path = join(dir, 'api.jsonl');
+  OneLoggerProvider.instance().configure(
+    { applicationName: 'bench', sessionTag: 'bench', worldSize: 1 },
+    new DefaultRecorder({ exporters: [new FileExporter({ filePath: path })] }),
+  );
+  const recorder = getRecorder();
+  const options = { spanAttributes: { a: 1 } };
+  const api = (n) => {
+    for (let i = 0; i < n; i++) recorder.stop(recorder.start('load', options));
+  };
+  api(1);
+  const sample = readFileSync(path, 'utf8').trim().split('\n').pop();
+  const at = sample.indexOf('"count":') + '"count":'.length;
+  const head = sample.slice(0, at);
+  const tail = sample.slice(sample.indexOf(',', at));
+  const fd = openSync(join(dir, 'api-floor.jsonl'), 'a');
+  let count = 1_000_000; // same number of digits as the exporter's counts in the measured range
+  const floor = (n) => {
+    for (let i = 0; i < n; i++) writeSync(fd, `${head}${count++}${tail}\n`);
+  };
+  const m = await interleaved({ api, floor }, [['floor', 'api']]);
+  closeSync(fd);
+  await OneLoggerProvider.instance().shutdown();
+  return { ns_per_span: m.api, floor_ns_per_write: m.floor, throughput_ratio_to_floor: m['floor/api'], line_bytes: sample.length + 1 };
+}
+
+/**
+ * timedSpan + buffered FileExporter and an OpenTelemetry span (BasicTracerProvider, BatchSpanProcessor, no-op
+ * exporter; 3 attributes each) in the same process, interleaved.
+ */
+async function timedSpanVsOtelCase() {
+  configure(true);
+  const { BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
+  const exporter = { export: (_spans, cb) => cb({ code: 0 }), shutdown: async () => {}, forceFlush: async () => {} };
+  const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
+  const tracer = provider.getTracer('bench');
+  const attrs = { spanAttributes: { a: 1, b: 'x', c: true } };
+  const attributes = { a: 1, b: 'x', c: true };
+  const ours = (n) => {
+    for (let i = 0; i < n; i++) timedSpan('load', noop, attrs);
+  };
+  const otel = (n) => {
+    for (let i = 0; i < n; i++) tracer.startSpan('load', { attributes }).end();
+  };
+  const m = await interleaved({ ours, otel }, [['otel', 'ours']]);
+  await provider.shutdown();
+  await OneLoggerProvider.instance().shutdown();
+  return { ns_per_span: m.ours, otel_ns_per_span: m.otel, speedup_vs_otel: m['otel/ours'] };
+}
+
 /** Heap growth after 1M spans started and stopped through the recorder (buffered file export). */
 async function memoryCase() {
   configure(true);
@@ -149,6 +234,8 @@ const cases = {
   file_throughput: () => throughputCase(false),
   file_throughput_buffered: () => throughputCase(true),
   memory_1m_spans: memoryCase,
+  per_record_api: perRecordApiCase,
+  timedspan_vs_otel: timedSpanVsOtelCase,
   write_floor_stop: () => writeFloorCase('stop'),
   write_floor_complete: () => writeFloorCase('complete'),
 };

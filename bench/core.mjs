@@ -15,6 +15,8 @@ for (const c of [
   'memory_1m_spans',
   'write_floor_complete',
   'write_floor_stop',
+  'per_record_api',
+  'timedspan_vs_otel',
 ]) {
   r[c] = runCase(script, c);
 }
@@ -50,6 +52,28 @@ writeResults('core', r, [
     fmtRate(r.file_throughput_buffered.records_per_sec),
     '>= 1000k/s',
     r.file_throughput_buffered.records_per_sec >= 1_000_000,
+  ],
+  // Figures next to their floor measured in the same process (interleaved), so they hold on a loaded host.
+  ['per-record FileExporter via recorder.start+stop (complete line)', fmtNs(r.per_record_api.ns_per_span), 'info', true],
+  ['  floor: bare writeSync of a line of the same size, same process', fmtNs(r.per_record_api.floor_ns_per_write), 'floor', true],
+  [
+    '  throughput relative to that floor',
+    `${r.per_record_api.throughput_ratio_to_floor.toFixed(2)}x`,
+    '>= 0.75x',
+    r.per_record_api.throughput_ratio_to_floor >= 0.75,
+  ],
+  [
+    'timedSpan + buffered FileExporter, same process as OTel',
+    fmtNs(r.timedspan_vs_otel.ns_per_span),
+    '<= 0.8 µs',
+    r.timedspan_vs_otel.ns_per_span <= 800,
+  ],
+  ['  OpenTelemetry span (BSP + no-op exporter), same process', fmtNs(r.timedspan_vs_otel.otel_ns_per_span), 'reference', true],
+  [
+    '  speed-up over OTel (median of per-round ratios)',
+    `${r.timedspan_vs_otel.speedup_vs_otel.toFixed(2)}x`,
+    '>= 2x',
+    r.timedspan_vs_otel.speedup_vs_otel >= 2,
   ],
   ['heap growth, 1M spans', `${r.memory_1m_spans.heap_growth_mb.toFixed(2)} MB`, '< 5 MB', r.memory_1m_spans.heap_growth_mb < 5],
 ]);

@@ -14,10 +14,12 @@ import {
   TrainingTelemetryProvider,
   trainingIteration,
 } from '../packages/training-telemetry/dist/index.js';
+import { median } from './lib.mjs';
 
 const dir = mkdtempSync(join(os.tmpdir(), 'olbench-training-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const ITERATIONS = 1_000_000;
+// BENCH_LOG_EVERY overrides the period of training_metrics_update (bench/training.mjs uses it to time the iteration alone).
 
 function setUp(buffered = false) {
   TrainingTelemetryProvider.instance()
@@ -31,7 +33,7 @@ function setUp(buffered = false) {
         seqLength: 1024,
         flopsPerSample: 1e9,
         isLogThroughputEnabled: true,
-        logEveryNTrainIterations: 50,
+        logEveryNTrainIterations: Number(process.env.BENCH_LOG_EVERY ?? 50),
         trainIterationsTarget: 2 * ITERATIONS,
         trainSamplesTarget: 64 * ITERATIONS,
       },
@@ -47,34 +49,76 @@ async function tearDown() {
   await onAppEnd();
 }
 
-/** ns per iteration (start + end callbacks), metrics every 50 iterations written by the FileExporter. */
-async function callbacksCase() {
-  setUp();
-  for (let i = 0; i < 50_000; i++) {
+// The floor of a training iteration on this machine: two clock reads and the statistics the iteration timer
+// keeps (count, total, min, max), nothing else. Its state lives in an object, like a recorder's, so the JIT
+// cannot keep it in registers or drop the work.
+const floorStats = { count: 0, totalSec: 0, minSec: Number.POSITIVE_INFINITY, maxSec: 0 };
+function floorChunk(n) {
+  const s = floorStats;
+  for (let i = 0; i < n; i++) {
+    const start = performance.now();
+    const end = performance.now();
+    const sec = (end - start) / 1000;
+    s.count += 1;
+    s.totalSec += sec;
+    if (sec < s.minSec) s.minSec = sec;
+    if (sec > s.maxSec) s.maxSec = sec;
+  }
+}
+
+function callbacksChunk(n) {
+  for (let i = 0; i < n; i++) {
     onTrainingSingleIterationStart();
     onTrainingSingleIterationEnd();
   }
-  const t0 = performance.now();
-  for (let i = 0; i < ITERATIONS; i++) {
-    onTrainingSingleIterationStart();
-    onTrainingSingleIterationEnd();
-  }
-  const ns = ((performance.now() - t0) * 1e6) / ITERATIONS;
-  await tearDown();
-  return { ns_per_iteration: ns };
 }
 
 const noop = () => undefined;
+function helperChunk(n) {
+  for (let i = 0; i < n; i++) trainingIteration(noop);
+}
 
-/** ns per iteration through the `trainingIteration(fn)` helper around a no-op synchronous body. */
-async function helperCase() {
+/**
+ * Runs the chunk functions round after round (order rotating each round), `n` iterations per chunk, and returns
+ * for each its median ns per iteration over the rounds, and for each pair `[a, b]` in `ratios` the median of
+ * the per-round ratios a/b. Adjacent chunks see the same machine load, so the ratios hold on a loaded host.
+ */
+function interleaved(chunks, ratios, rounds = 60, n = 10_000) {
+  const names = Object.keys(chunks);
+  for (const name of names) chunks[name](5 * n); // warm-up: every path compiled before the first round
+  const ns = Object.fromEntries(names.map((k) => [k, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (let j = 0; j < names.length; j++) {
+      const name = names[(r + j) % names.length];
+      const t0 = performance.now();
+      chunks[name](n);
+      ns[name].push(((performance.now() - t0) * 1e6) / n);
+    }
+  }
+  const out = {};
+  for (const name of names) out[name] = median(ns[name]);
+  for (const [a, b] of ratios) out[`${a}/${b}`] = median(ns[a].map((x, r) => x / ns[b][r]));
+  return out;
+}
+
+/**
+ * ns per iteration (start + end callbacks, metrics every 50 iterations written by the FileExporter, one write
+ * per record) and through `trainingIteration(fn)`, each next to the floor loop measured in the same process.
+ */
+async function callbacksCase() {
   setUp();
-  for (let i = 0; i < 50_000; i++) trainingIteration(noop);
-  const t0 = performance.now();
-  for (let i = 0; i < ITERATIONS; i++) trainingIteration(noop);
-  const ns = ((performance.now() - t0) * 1e6) / ITERATIONS;
+  const m = interleaved({ floor: floorChunk, callbacks: callbacksChunk, helper: helperChunk }, [
+    ['callbacks', 'floor'],
+    ['helper', 'callbacks'],
+  ]);
   await tearDown();
-  return { ns_per_iteration: ns };
+  return {
+    ns_per_iteration: m.callbacks,
+    floor_ns_per_iteration: m.floor,
+    ratio_to_floor: m['callbacks/floor'],
+    helper_ns_per_iteration: m.helper,
+    helper_ratio_to_callbacks: m['helper/callbacks'],
+  };
 }
 
 /** Heap growth (after GC) over 1M iterations. */
@@ -161,7 +205,6 @@ async function logMetricsAllocationCase() {
 
 const cases = {
   iteration_callbacks: callbacksCase,
-  iteration_helper: helperCase,
   memory_1m_iterations: memoryCase,
   log_metrics: logMetricsCase,
   log_metrics_allocation: logMetricsAllocationCase,
