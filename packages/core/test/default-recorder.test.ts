@@ -13,7 +13,11 @@ import type { Exporter } from '../src/exporter/exporter.js';
 import { FileExporter } from '../src/exporter/file-exporter.js';
 import { internalLogger } from '../src/internal/logger.js';
 import { DefaultRecorder, type DefaultRecorderOptions } from '../src/recorder/default-recorder.js';
+import { captureLibraryLog } from './helpers/library-log.js';
 import { type Rec, readRecords } from './helpers/records.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 // ------------------------------------------------------------------------------------------- helpers
 

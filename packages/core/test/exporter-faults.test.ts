@@ -10,9 +10,14 @@ import { OneLoggerError } from '../src/core/errors.js';
 import type { Span } from '../src/core/span.js';
 import { BaseExporter } from '../src/exporter/exporter.js';
 import { FileExporter } from '../src/exporter/file-exporter.js';
+import { internalLogger } from '../src/internal/logger.js';
 import { DEFAULT_EXPORTER_TIMEOUT_MILLIS, DefaultRecorder } from '../src/recorder/default-recorder.js';
 import { fixture, runChild } from './helpers/child.js';
+import { captureLibraryLog } from './helpers/library-log.js';
 import { readRecords } from './helpers/records.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+const libraryLog = captureLibraryLog(internalLogger);
 
 const root = mkdtempSync(join(tmpdir(), 'olg-exporter-faults-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -57,6 +62,12 @@ describe('issue 12 item 1: an exporter whose export methods return promises that
     const status = recorder.exporterStatuses[1];
     assert.equal(status?.numErrors, 4);
     assert.equal(status?.forceDisabled, true);
+    // The user is told once per failure until the exporter is disabled, then that it was.
+    assert.deepEqual(libraryLog.messages(), [
+      'Error exporting data via exporter ThenableExporter: thenable start refused',
+      'Error exporting data via exporter ThenableExporter: thenable start refused',
+      'Exporter ThenableExporter has been disabled after 2 failures.',
+    ]);
     await recorder.close();
     assert.equal(readRecords(file).filter((r) => r.type === 'complete').length, 4);
   });
@@ -86,6 +97,7 @@ describe('issue 12 item 1: an exporter whose initialize() returns a promise that
     await tick();
     const message = 'Exporter AsyncInitExporter could not be initialized and is disabled: no route to the collector';
     assert.deepEqual(recorder.initializationErrors, [message]);
+    assert.deepEqual(libraryLog.messages('ERROR'), [message]);
     assert.equal(recorder.exporterStatuses[0]?.forceDisabled, true);
     recorder.stop(recorder.start('work'));
     assert.equal(failing.calls, 0);
@@ -171,6 +183,7 @@ describe('issue 12 item 2: an exporter whose flush() or close() never settles', 
       readRecords(file).map((r) => r.name ?? r.error.attributes.error_message),
       ['work', message],
     );
+    assert.deepEqual(libraryLog.messages('ERROR'), [message]);
     assert.equal(recorder.exporterStatuses[0]?.forceDisabled, true);
   });
 

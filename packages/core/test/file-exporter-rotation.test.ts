@@ -9,7 +9,11 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { FileExporter, type FileExporterOptions } from '../src/exporter/file-exporter.js';
 import { internalLogger } from '../src/internal/logger.js';
 import { DefaultRecorder } from '../src/recorder/default-recorder.js';
+import { captureLibraryLog } from './helpers/library-log.js';
 import { type Rec, readRecords } from './helpers/records.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 let dir: string;
 let logs: Array<[string, string]> = [];

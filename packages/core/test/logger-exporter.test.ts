@@ -10,6 +10,10 @@ import { Span } from '../src/core/span.js';
 import { TracingTimestamp } from '../src/core/time.js';
 import { deserializeLog, formatLog, LoggerExporter } from '../src/exporter/logger-exporter.js';
 import { internalLogger, type LogLevel } from '../src/internal/logger.js';
+import { captureLibraryLog } from './helpers/library-log.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 const PID = process.pid;
 const ts = (sec: number, perf: number): TracingTimestamp => TracingTimestamp.of(sec, perf);

@@ -7,9 +7,14 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { OneLoggerError } from '../src/core/errors.js';
 import { FileExporter } from '../src/exporter/file-exporter.js';
+import { internalLogger } from '../src/internal/logger.js';
 import { DEFAULT_MAX_OPEN_SPANS, DefaultRecorder } from '../src/recorder/default-recorder.js';
 import { fixture, runChild } from './helpers/child.js';
+import { captureLibraryLog } from './helpers/library-log.js';
 import { readRecords } from './helpers/records.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 const root = mkdtempSync(join(tmpdir(), 'olg-open-spans-'));
 after(() => rmSync(root, { recursive: true, force: true }));

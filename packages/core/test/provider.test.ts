@@ -18,7 +18,11 @@ import { FileExporter } from '../src/exporter/file-exporter.js';
 import { DEFAULT_LOG_FORMAT, internalLogger, type LogLevel } from '../src/internal/logger.js';
 import { ErrorHandlingStrategy, runtime } from '../src/internal/runtime.js';
 import { DefaultRecorder } from '../src/recorder/default-recorder.js';
+import { captureLibraryLog } from './helpers/library-log.js';
 import { type Rec, readRecords } from './helpers/records.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 const QUIET = ErrorHandlingStrategy.DISABLE_QUIETLY_AND_REPORT_METRIC_ERROR;
 const NOT_CONFIGURED = 'One Logger is not configured! Use OneLoggerProvider.instance().configure() to configure One Logger.';

@@ -15,7 +15,11 @@ import { Span } from '../src/core/span.js';
 import { FileExporter } from '../src/exporter/file-exporter.js';
 import { DEFAULT_LOG_FORMAT, internalLogger } from '../src/internal/logger.js';
 import { DefaultRecorder } from '../src/recorder/default-recorder.js';
+import { captureLibraryLog } from './helpers/library-log.js';
 import { readRecords } from './helpers/records.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 const root = mkdtempSync(join(tmpdir(), 'olg-bad-input-'));
 after(() => rmSync(root, { recursive: true, force: true }));

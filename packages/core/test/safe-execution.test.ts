@@ -22,7 +22,11 @@ import {
   type TelemetryDataErrorSink,
 } from '../src/internal/runtime.js';
 import { DefaultRecorder } from '../src/recorder/default-recorder.js';
+import { captureLibraryLog } from './helpers/library-log.js';
 import { type Rec, readRecords } from './helpers/records.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 const PROPAGATE = ErrorHandlingStrategy.PROPAGATE_EXCEPTIONS;
 const QUIET = ErrorHandlingStrategy.DISABLE_QUIETLY_AND_REPORT_METRIC_ERROR;

@@ -2,10 +2,23 @@
 // SDK's InMemorySpanExporter: what the collector would receive, before any transport.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { ErrorEvent, Event, ExportError, Span, TelemetryDataError, TelemetryDataErrorType, TracingTimestamp } from '@nv-one-logger/core';
+import {
+  ErrorEvent,
+  Event,
+  ExportError,
+  internalLogger,
+  Span,
+  TelemetryDataError,
+  TelemetryDataErrorType,
+  TracingTimestamp,
+} from '@nv-one-logger/core';
 import { type Context, type ContextManager, context, ROOT_CONTEXT, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { hrTimeFromEpochMs, ONE_LOGGER_SPAN_ID, OTelExporter, type OTelExporterOptions } from '../src/index.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 const T = 1_700_000_000_000; // epoch ms
 const P = 50_000; // monotonic ms at T

@@ -1,7 +1,12 @@
 // The OTLP/HTTP retry rules as tables: which answers are repeated, Retry-After, and the backoff.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { internalLogger } from '@nv-one-logger/core';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { backoffMillis, isRetryableNetworkError, isRetryableStatus, retryAfterMillis } from '../src/otlp-retry-policy.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 describe('OTLP retry policy', () => {
   it('retries 429, 502, 503 and 504 only', () => {

@@ -9,12 +9,16 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { DefaultRecorder, FileExporter, getRecorder, OneLoggerProvider, timedSpan } from '@nv-one-logger/core';
+import { DefaultRecorder, FileExporter, getRecorder, internalLogger, OneLoggerProvider, timedSpan } from '@nv-one-logger/core';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { readRecords } from '../../core/test/helpers/records.js';
 import { type DropReport, OTelExporter, type OTelExporterOptions } from '../src/index.js';
 import { OtlpReceiver } from './helpers/otlp-receiver.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 let dir = '';
 let receiver: OtlpReceiver;

@@ -8,11 +8,15 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { DefaultRecorder, Event, FileExporter, getRecorder, OneLoggerProvider, timedSpan } from '@nv-one-logger/core';
+import { DefaultRecorder, Event, FileExporter, getRecorder, internalLogger, OneLoggerProvider, timedSpan } from '@nv-one-logger/core';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { readRecords } from '../../core/test/helpers/records.js';
 import { replayRecords } from '../src/index.js';
 import { assertMatchesRecords, realSpans } from './helpers/compare.js';
 import { OtlpReceiver } from './helpers/otlp-receiver.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 const BIN = fileURLToPath(new URL('../../cli/bin/one-logger.js', import.meta.url));
 const PYTHON_FIXTURE = fileURLToPath(new URL('../../cli/test/fixtures/python-reference.jsonl', import.meta.url));

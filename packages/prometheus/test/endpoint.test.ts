@@ -3,8 +3,12 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
-import { DefaultRecorder, OneLoggerProvider, timedSpan } from '@nv-one-logger/core';
+import { DefaultRecorder, internalLogger, OneLoggerProvider, timedSpan } from '@nv-one-logger/core';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { metricsRequestHandler, PrometheusExporter, type PrometheusExporterOptions } from '../src/index.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 afterEach(async () => {
   await OneLoggerProvider.instance()

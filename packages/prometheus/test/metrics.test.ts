@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { FileExporter } from '@nv-one-logger/core';
+import { FileExporter, internalLogger } from '@nv-one-logger/core';
 import {
   logMetrics,
   onAppEnd,
@@ -22,9 +22,13 @@ import {
   TrainingTelemetryProvider,
 } from '@nv-one-logger/training-telemetry';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { type Rec, readRecords } from '../../core/test/helpers/records.js';
 import { MetricName, modelMetricName, PrometheusExporter, type PrometheusExporterOptions } from '../src/index.js';
 import { expectedFromRecords, jobLabelsFromRecords, sampleFor, textSamples } from './helpers/expected.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 let dir = '';
 before(() => {

@@ -13,11 +13,16 @@ import {
   ExporterConfig,
   ExporterConfigError,
   exporterRegistry,
+  internalLogger,
   OneLoggerProvider,
 } from '@nv-one-logger/core';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { readRecords } from '../../core/test/helpers/records.js';
 import { groupPath, PrometheusExporter, type PrometheusExporterOptions, prometheusExporterFactory, resolveOptions } from '../src/index.js';
 import { freePort, waitFor } from './helpers/servers.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 let dir = '';
 before(() => {

@@ -4,14 +4,19 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
+import { internalLogger } from '@nv-one-logger/core';
 import { onAppEnd, onAppStart, TrainingTelemetryProvider } from '@nv-one-logger/training-telemetry';
 import * as tf from '@tensorflow/tfjs';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { OneLoggerTfjsCallback, syncBatchLogs } from '../src/callback.js';
 import { instrumentSaveHandler } from '../src/checkpoint-save.js';
 import { instrumentedEvaluate, instrumentedEvaluateDataset } from '../src/evaluate.js';
 import { fileSystemSaveHandler } from '../src/file-system-handlers.js';
 import { loadCheckpoint, withApplication } from '../src/phases.js';
 import { data, dataset, eventsNamed, labels, mlp, type Rec, type Setup, setup, spansNamed, stopOf } from './helpers/setup.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 let env: Setup | undefined;
 const cleanups: Setup[] = [];

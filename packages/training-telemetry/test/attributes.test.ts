@@ -2,7 +2,8 @@
 // (spec/training.md §5.2-5.3, §9.2 record 3, §10 items 7-16, §11 W7, W17, W21).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Attributes } from '@nv-one-logger/core';
+import { Attributes, internalLogger } from '@nv-one-logger/core';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import {
   CheckpointSaveSpanAttributes,
   flattenCustomMetadata,
@@ -18,6 +19,9 @@ import {
 import { TrainingTelemetryConfig } from '../src/config.js';
 import { CheckpointStrategy, StandardTrainingJobEventName } from '../src/names.js';
 import { throwsMessage as assertOneLoggerError } from './helpers/assert-throws.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 const keysOf = (attrs: Attributes): string[] => [...attrs.map.keys()];
 

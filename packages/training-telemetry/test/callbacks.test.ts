@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { describe, test } from 'node:test';
 import { FileExporter, internalLogger, OneLoggerError, telemetryRuntime } from '@nv-one-logger/core';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { type Rec, readRecords } from '../../core/test/helpers/records.js';
 import {
   CheckpointStrategy,
@@ -46,6 +47,9 @@ import { summary } from './helpers/record-queries.js';
 import { RecordingExporter } from './helpers/recording-exporter.js';
 import { PID, recordedSetup, TEST_TELEMETRY } from './helpers/setup.js';
 import { useTestEnvironment } from './helpers/test-environment.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+const libraryLog = captureLibraryLog(internalLogger);
 
 // ------------------------------------------------------------------------------------------- helpers
 
@@ -1402,6 +1406,18 @@ describe('out-of-order calls and preconditions (spec §3, §10 item 47, W10, W17
     await onAppEnd();
     throwsMessage(() => onModelInitStart(), 'Recorder is already closed.');
     throwsMessage(() => onTrainingSingleIterationStart(), 'Recorder is already closed.');
+    // Each rejected call is also logged once, naming the callback.
+    const logged = libraryLog.messages('ERROR');
+    assert.equal(logged.length, 17, logged.join('\n'));
+    assert.equal(
+      logged[0],
+      `Exception in telemetry code when calling onAppStart: Cannot start span application while 1 span(s) with the same name is already active. Please ensure the callback is called correctly.`,
+    );
+    assert.equal(
+      logged[2],
+      'Exception in telemetry code when calling onTrainingSingleIterationEnd: onTrainingSingleIterationEnd() was called without a matching onTrainingSingleIterationStart()',
+    );
+    assert.equal(logged.at(-1), 'Exception in telemetry code when calling onTrainingSingleIterationStart: Recorder is already closed.');
   });
 
   test('onAppEnd without an application span rejects with the exact message and still closes the exporters', async () => {

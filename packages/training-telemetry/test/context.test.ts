@@ -2,7 +2,8 @@
 // (spec/training.md §4, §10 items 49-58; DESIGN §3 "Context managers become two forms").
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { OneLoggerError, type Span } from '@nv-one-logger/core';
+import { internalLogger, OneLoggerError, type Span } from '@nv-one-logger/core';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import type { Rec } from '../../core/test/helpers/records.js';
 import {
   application,
@@ -42,6 +43,9 @@ import { createFakeClock, ms, sec } from './helpers/fake-clock.js';
 import { summary } from './helpers/record-queries.js';
 import { PID, recordedSetup } from './helpers/setup.js';
 import { useTestEnvironment } from './helpers/test-environment.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 // ------------------------------------------------------------------------------------------- helpers
 

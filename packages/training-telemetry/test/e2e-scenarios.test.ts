@@ -8,7 +8,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ExportCustomizationMode, FileExporter, OneLoggerError, telemetryRuntime } from '@nv-one-logger/core';
+import { ExportCustomizationMode, FileExporter, internalLogger, OneLoggerError, telemetryRuntime } from '@nv-one-logger/core';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { type Rec, readRecords } from '../../core/test/helpers/records.js';
 import {
   application,
@@ -54,6 +55,9 @@ import { timedIteration } from './helpers/iterations.js';
 import { attrsOf, eventsNamed, idOf, label, summary as labels, spanRecs } from './helpers/record-queries.js';
 import { fileSetup } from './helpers/setup.js';
 import { useTestEnvironment } from './helpers/test-environment.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TT_SRC_URL = pathToFileURL(fileURLToPath(new URL('../src/index.ts', import.meta.url))).href;

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { internalLogger, telemetryRuntime } from '@nv-one-logger/core';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import {
   logMetrics,
   METRIC_NAME_PATTERN,
@@ -28,6 +29,9 @@ import { createFakeClock, ms } from './helpers/fake-clock.js';
 import { attrsOf, eventsNamed, idOf, summary } from './helpers/record-queries.js';
 import { recordedSetup } from './helpers/setup.js';
 import { useTestEnvironment } from './helpers/test-environment.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 const clock = createFakeClock({ perfOriginMs: 7_000 });
 const { at, advance } = clock;

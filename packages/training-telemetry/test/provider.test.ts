@@ -14,6 +14,7 @@ import {
   OneLoggerProvider,
   telemetryRuntime,
 } from '@nv-one-logger/core';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { readRecords } from '../../core/test/helpers/records.js';
 import {
   DEFAULT_SPAN_BLACKLIST,
@@ -41,6 +42,9 @@ import { summary } from './helpers/record-queries.js';
 import { RecordingExporter } from './helpers/recording-exporter.js';
 import { TEST_BASE, TEST_TELEMETRY } from './helpers/setup.js';
 import { useTestEnvironment } from './helpers/test-environment.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 // ------------------------------------------------------------------------------------------- helpers
 

@@ -8,7 +8,15 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ExportCustomizationMode, FileExporter, MultiWindowTimer, OneLoggerConfig, OneLoggerError } from '@nv-one-logger/core';
+import {
+  ExportCustomizationMode,
+  FileExporter,
+  internalLogger,
+  MultiWindowTimer,
+  OneLoggerConfig,
+  OneLoggerError,
+} from '@nv-one-logger/core';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { type Rec, readRecords } from '../../core/test/helpers/records.js';
 import {
   application,
@@ -51,6 +59,9 @@ import { summary } from './helpers/record-queries.js';
 import { RecordingExporter } from './helpers/recording-exporter.js';
 import { PID, recordedSetup, TEST_BASE, TEST_TELEMETRY } from './helpers/setup.js';
 import { useTestEnvironment } from './helpers/test-environment.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 // ------------------------------------------------------------------------------------------- helpers
 

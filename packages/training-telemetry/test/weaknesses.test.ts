@@ -10,11 +10,13 @@ import {
   ExportCustomizationMode,
   FileExporter,
   getRecorder,
+  internalLogger,
   OneLoggerError,
   Span,
   telemetryRuntime,
   timedSpan,
 } from '@nv-one-logger/core';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { type Rec, readRecords } from '../../core/test/helpers/records.js';
 import {
   checkpointSave,
@@ -44,6 +46,9 @@ import { timedIteration } from './helpers/iterations.js';
 import { attrsOf, idOf, summary as labels, spanRecs } from './helpers/record-queries.js';
 import { fileSetup } from './helpers/setup.js';
 import { useTestEnvironment } from './helpers/test-environment.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 // ------------------------------------------------------------------ fake clock and setup
 

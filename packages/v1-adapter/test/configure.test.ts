@@ -2,8 +2,9 @@
 // code and telemetry-data-error row through the fake W&B server.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { getRecorder, OneLoggerConfig, OneLoggerError } from '@nv-one-logger/core';
+import { getRecorder, internalLogger, OneLoggerConfig, OneLoggerError } from '@nv-one-logger/core';
 import { onAppEnd, onAppStart, TrainingTelemetryConfig, TrainingTelemetryProvider } from '@nv-one-logger/training-telemetry';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { FakeWandbServer, testApiKey } from '../../wandb/test/helpers/fake-wandb-server.js';
 import {
   configureV2Adapter,
@@ -13,6 +14,9 @@ import {
   type V1Config,
 } from '../src/index.js';
 import { withEnv } from './helpers/env.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 const KEY = testApiKey('v1conf');
 const V1: V1Config = {

@@ -8,9 +8,11 @@ import {
   ExporterConfigError,
   ExporterConfigManager,
   exporterRegistry,
+  internalLogger,
   type OneLoggerConfig,
 } from '@nv-one-logger/core';
 import { WandBExporterAsync, WandBExporterSync } from '@nv-one-logger/wandb';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { testApiKey } from '../../wandb/test/helpers/fake-wandb-server.js';
 import {
   ConfigAdapter,
@@ -21,6 +23,9 @@ import {
   v1WandbExporterFactory,
 } from '../src/index.js';
 import { withEnv } from './helpers/env.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 const KEY = testApiKey('v1unit');
 

@@ -17,9 +17,13 @@ import {
   type TrainingTelemetryConfig,
   ValidationMetricsUpdateAttributes,
 } from '@nv-one-logger/training-telemetry';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { ConfigAdapter, perfTagBlock, slurmRow, type V1Config, V1MetricContract } from '../src/index.js';
 import { event, span } from './helpers/spans.js';
 import { createV1Clock, NOW_MS } from './helpers/v1-clock.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 const V1: V1Config = {
   one_logger_project: 'test_app',

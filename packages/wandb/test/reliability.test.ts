@@ -9,7 +9,8 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { DefaultRecorder, Event, ExportError, FileExporter, OneLoggerProvider, Span, timedSpan } from '@nv-one-logger/core';
+import { DefaultRecorder, Event, ExportError, FileExporter, internalLogger, OneLoggerProvider, Span, timedSpan } from '@nv-one-logger/core';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { readRecords } from '../../core/test/helpers/records.js';
 import { HistorySender } from '../src/history-sender.js';
 import { WandbHttpTransport } from '../src/http-transport.js';
@@ -17,6 +18,9 @@ import { type DropReport, Row, type WandBExporterOptions } from '../src/index.js
 import { WandbRun } from '../src/wandb-run.js';
 import type { FakeWandbServer } from './helpers/fake-wandb-server.js';
 import { API_KEY, MODES, type Mode, newExporter, optionsFor, startServer } from './helpers/setup.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 let dir = '';
 let server: FakeWandbServer;

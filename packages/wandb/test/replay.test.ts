@@ -7,10 +7,14 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { DefaultRecorder, FileExporter, getRecorder, OneLoggerProvider, timedSpan } from '@nv-one-logger/core';
+import { DefaultRecorder, FileExporter, getRecorder, internalLogger, OneLoggerProvider, timedSpan } from '@nv-one-logger/core';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { WandBExporterAsync } from '../src/index.js';
 import type { FakeWandbServer } from './helpers/fake-wandb-server.js';
 import { API_KEY, startServer } from './helpers/setup.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 const BIN = fileURLToPath(new URL('../../cli/bin/one-logger.js', import.meta.url));
 const PYTHON_FIXTURE = fileURLToPath(new URL('../../cli/test/fixtures/python-reference.jsonl', import.meta.url));

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { Event, ExportError, FileExporter, Span } from '@nv-one-logger/core';
+import { Event, ExportError, FileExporter, internalLogger, Span } from '@nv-one-logger/core';
 import {
   logMetrics,
   onAppEnd,
@@ -17,10 +17,14 @@ import {
   onTrainStart,
   TrainingTelemetryProvider,
 } from '@nv-one-logger/training-telemetry';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { readRecords } from '../../core/test/helpers/records.js';
 import { replayToWandb } from '../src/index.js';
 import type { FakeWandbServer } from './helpers/fake-wandb-server.js';
 import { API_KEY, MODES, newExporter, optionsFor, startServer } from './helpers/setup.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+captureLibraryLog(internalLogger);
 
 let dir = '';
 let server: FakeWandbServer;

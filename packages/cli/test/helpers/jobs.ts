@@ -68,7 +68,9 @@ export async function runJob(options: JobOptions, body: (recorder: TrainingRecor
         worldSize: options.worldSize ?? 1,
         telemetryConfig: { perfTag: 'cli_perf', globalBatchSize: 32, ...options.telemetry },
       })
-      .withExporter(new FileExporter({ filePath: options.path }))
+      // A killed job's exporter stays open in this process (as the records of a dead process stay in its file);
+      // it must not watch the file afterwards, or deleting the test's files is reported as a log rotation.
+      .withExporter(new FileExporter({ filePath: options.path, ...(options.kill ? { rotationCheckIntervalMs: 0 } : {}) }))
       .configureProvider();
     onAppStart();
     await body(provider.recorder);
