@@ -80,6 +80,35 @@ interface ProductivitySnapshot {
   tflops: number | undefined;
 }
 
+/**
+ * The config values every iteration end uses, read once: at `onTrainStart`, or at the first iteration end after
+ * the config was set or a training loop ended. Re-reading them at every iteration was a quarter of the recorder's
+ * time per TF.js batch, where this code runs too rarely to be compiled by the JIT (measured with --cpu-prof).
+ */
+interface IterationSettings {
+  logEveryN: number;
+  globalBatchSize: number;
+  seqLength: number | undefined;
+  throughput: boolean;
+  flopsPerIteration: number;
+  worldSize: number;
+}
+
+/** Reads the iteration settings (user functions are called here; what they throw propagates). */
+function readIterationSettings(cfg: TrainingTelemetryConfig, worldSize: () => number): IterationSettings {
+  const globalBatchSize = cfg.globalBatchSize;
+  const seqLength = cfg.seqLength;
+  const throughput = cfg.isLogThroughputEnabled;
+  return {
+    logEveryN: cfg.logEveryNTrainIterations,
+    globalBatchSize,
+    seqLength,
+    throughput,
+    flopsPerIteration: throughput ? globalBatchSize * (cfg.flopsPerSample as number) : 0,
+    worldSize: throughput ? worldSize() : 1,
+  };
+}
+
 /** `undefined` means now; any number is an epoch-millisecond time (validated to be within 600 s of now). */
 /** The message for an end callback without its start: names both callbacks (the reference only said a timer was not active). */
 function unmatchedEnd(end: string, start: string): string {
@@ -144,6 +173,8 @@ export class TrainingRecorder extends DefaultRecorder {
   /** The last training `loss` given to logMetrics (reported as `latest_loss`). */
   private lastLoss: number | undefined;
   private readonly snapshots = new Map<number, ProductivitySnapshot>();
+  /** See `IterationSettings`; undefined until read. */
+  private iterationSettings: IterationSettings | undefined;
 
   constructor(options: TrainingRecorderOptions) {
     super(options);
@@ -236,6 +267,7 @@ export class TrainingRecorder extends DefaultRecorder {
    */
   updateTrainingTelemetryConfig(): void {
     if (this.trainingConfig === undefined) throw new OneLoggerError('Please set the training telemetry config before calling this method.');
+    this.iterationSettings = undefined;
     const app = this.activeStandard.get(SPAN.APPLICATION);
     if (app !== undefined) this.emitConfigEvent(app);
   }
@@ -330,6 +362,7 @@ export class TrainingRecorder extends DefaultRecorder {
     }
     const seq = cfg.seqLength;
     const flopsAtStart = throughput ? start * gbs * (cfg.flopsPerSample as number) : undefined;
+    const settings = readIterationSettings(cfg, () => this.config.worldSize);
     const ts = timeOf(options.startTimeMsec);
     const attributes = TrainingLoopAttributes.create({
       trainIterationsStart: start,
@@ -342,6 +375,7 @@ export class TrainingRecorder extends DefaultRecorder {
     const span = this.startStandard(SPAN.TRAINING_LOOP, ts, attributes);
     // State changes only once the span exists (a rejected start leaves the counters as they were).
     this.loopStartTime = ts;
+    this.iterationSettings = settings;
     this.trainIterationsStart = start;
     this.trainSamplesStart = samplesStart;
     this.completedOverall = start;
@@ -363,6 +397,7 @@ export class TrainingRecorder extends DefaultRecorder {
       this.emitTrainingMetrics(loop, ts, this.trainingConfig.isLogThroughputEnabled);
     }
     this.stopSpan(loop, { stopTime: ts });
+    this.iterationSettings = undefined;
   }
 
   /** Hot path: one clock read, a timer window, and a span only if iteration spans are exported. */
@@ -382,20 +417,19 @@ export class TrainingRecorder extends DefaultRecorder {
   /** Hot path: counters, throughput, and a TRAINING_METRICS_UPDATE every N iterations (aligned on the global step). */
   onTrainingSingleIterationEnd(finishTimeMsec?: number): void {
     this.assertOpen();
-    const cfg = this.trainingConfig;
-    if (cfg === undefined) throw new OneLoggerError(CONFIG_NEEDED_FOR_TRAINING);
+    // Config values may be functions that throw: read (when not read yet) before changing anything (W10).
+    const settings = this.iterationSettings ?? this.readIterationSettingsNow();
     const timer = this.trainIterationTimer;
     if (!timer.isActive) throw new OneLoggerError(unmatchedEnd('onTrainingSingleIterationEnd', 'onTrainingSingleIterationStart'));
     const completed = this.completedOverall + 1;
-    const due = completed % cfg.logEveryNTrainIterations === 0;
+    const due = completed % settings.logEveryN === 0;
     // Preconditions before any state changes (W10).
     const loop = due ? this.requireActive(SPAN.TRAINING_LOOP) : undefined;
-    // Config values may be functions that throw: read them all before changing anything.
-    const gbs = cfg.globalBatchSize;
-    const seq = cfg.seqLength;
-    const throughput = cfg.isLogThroughputEnabled;
-    const flopsPerIteration = throughput ? gbs * (cfg.flopsPerSample as number) : 0;
-    const worldSize = throughput ? this.config.worldSize : 1;
+    const gbs = settings.globalBatchSize;
+    const seq = settings.seqLength;
+    const throughput = settings.throughput;
+    const flopsPerIteration = settings.flopsPerIteration;
+    const worldSize = settings.worldSize;
     const ts = finishTimeMsec === undefined ? TracingTimestamp.now() : TracingTimestamp.forMillis(finishTimeMsec);
     const iterationSpan = this.iterationSpansExported ? this.activeStandard.get(SPAN.TRAINING_SINGLE_ITERATION) : undefined;
     timer.stop(ts);
@@ -417,6 +451,14 @@ export class TrainingRecorder extends DefaultRecorder {
     }
     if (loop !== undefined) this.emitTrainingMetrics(loop, ts, throughput);
     if (iterationSpan !== undefined) this.stopSpan(iterationSpan, { stopTime: ts });
+  }
+
+  private readIterationSettingsNow(): IterationSettings {
+    const cfg = this.trainingConfig;
+    if (cfg === undefined) throw new OneLoggerError(CONFIG_NEEDED_FOR_TRAINING);
+    const settings = readIterationSettings(cfg, () => this.config.worldSize);
+    this.iterationSettings = settings;
+    return settings;
   }
 
   // ------------------------------------------------------------------ model metrics

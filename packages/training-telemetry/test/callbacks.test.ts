@@ -1529,7 +1529,7 @@ describe('out-of-order calls and preconditions (spec §3, §10 item 47, W10, W17
     assert.equal(recorder.activeStandardSpan('model_initialization'), undefined);
   });
 
-  test('W10: config functions read by an iteration end are evaluated before any state changes', () => {
+  test('W10: config functions are sampled once per training loop, before any state changes; a failing one counts nothing', () => {
     let gbs = 32;
     let ws = 2;
     const rec = new RecordingExporter();
@@ -1544,7 +1544,8 @@ describe('out-of-order calls and preconditions (spec §3, §10 item 47, W10, W17
       .configureProvider();
     const r = provider.recorder;
     onAppStart();
-    onTrainStart({ trainIterationsStart: 0 });
+
+    // Iterations outside a training loop read the functions at their first end: a failing one counts nothing.
     onTrainingSingleIterationStart();
     advance(1);
     gbs = 0; // the batch-size function now answers an invalid value
@@ -1557,21 +1558,35 @@ describe('out-of-order calls and preconditions (spec §3, §10 item 47, W10, W17
     assert.equal(r.state.completedIterationsOverall, 1);
     assert.equal(r.state.trainSamplesJob, 32);
 
-    // The second iteration is due for a metrics update; a failing world-size function must not half-count it.
+    // onTrainStart samples them for the loop: a failing world-size function fails the start, which changes nothing.
+    ws = 0;
+    assert.throws(() => onTrainStart({ trainIterationsStart: 0 }), /worldSize/);
+    assert.equal(r.activeStandardSpan('training_loop'), undefined);
+    assert.equal(r.state.completedIterationsOverall, 1);
+    ws = 2;
+    onTrainStart({ trainIterationsStart: 0 });
+
+    // Within the loop, the sampled values hold: functions answering differently now change nothing until the next loop.
+    gbs = 64;
+    ws = 0;
+    for (let i = 0; i < 2; i++) {
+      onTrainingSingleIterationStart();
+      advance(1);
+      onTrainingSingleIterationEnd();
+    }
+    const metrics = rec.events('training_metrics_update');
+    assert.equal(metrics.length, 1);
+    assert.equal(metrics[0]?.attributes?.current_iteration, 1);
+    assert.equal(metrics[0]?.attributes?.num_train_samples, 32 + 2 * 32, 'the job so far: two more iterations of the sampled 32');
+    onTrainEnd();
+
+    // The next loop samples them again.
+    ws = 2;
+    onTrainStart({ trainIterationsStart: 2 });
     onTrainingSingleIterationStart();
     advance(1);
-    ws = 0;
-    assert.throws(() => onTrainingSingleIterationEnd(), /worldSize/);
-    assert.equal(r.state.completedIterationsOverall, 1, 'no iteration counted');
-    assert.equal(r.state.trainSamplesJob, 32);
-    assert.equal(r.state.flopsJob, 3200);
-    assert.equal(r.trainIterationTimer.isActive, true, 'the window is still open');
-    ws = 2;
     onTrainingSingleIterationEnd();
-    const metrics = rec.events('training_metrics_update');
-    assert.equal(metrics.length, 1, 'the due update is emitted once the iteration really ends');
-    assert.equal(metrics[0]?.attributes?.current_iteration, 1);
-    assert.equal(metrics[0]?.attributes?.num_train_samples, 64);
+    assert.equal(r.state.trainSamplesJob, 96 + 64, 'the new loop counts 64 per iteration');
   });
 
   test('W17: an explicit time of 0 ms is a time (too old), not "now"; the ±600 s window is enforced', () => {
