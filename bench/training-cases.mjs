@@ -1,5 +1,5 @@
 // One training benchmark case per process: `node --expose-gc bench/training-cases.mjs <case>` prints one JSON line.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { FileExporter } from '../packages/core/dist/index.js';
@@ -20,6 +20,7 @@ const dir = mkdtempSync(join(os.tmpdir(), 'olbench-training-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const ITERATIONS = 1_000_000;
 // BENCH_LOG_EVERY overrides the period of training_metrics_update (bench/training.mjs uses it to time the iteration alone).
+const LOG_EVERY = Number(process.env.BENCH_LOG_EVERY ?? 50);
 
 function setUp(buffered = false) {
   TrainingTelemetryProvider.instance()
@@ -33,7 +34,7 @@ function setUp(buffered = false) {
         seqLength: 1024,
         flopsPerSample: 1e9,
         isLogThroughputEnabled: true,
-        logEveryNTrainIterations: Number(process.env.BENCH_LOG_EVERY ?? 50),
+        logEveryNTrainIterations: LOG_EVERY,
         trainIterationsTarget: 2 * ITERATIONS,
         trainSamplesTarget: 64 * ITERATIONS,
       },
@@ -63,6 +64,26 @@ function floorChunk(n) {
     s.totalSec += sec;
     if (sec < s.minSec) s.minSec = sec;
     if (sec > s.maxSec) s.maxSec = sec;
+  }
+}
+
+// The floor of per-record writing: the floor loop plus, every N iterations, one bare writeSync of a line as long as
+// the training_metrics_update record the library writes then (to a file of its own).
+const METRICS_LINE_CHARS = 900;
+let floorFd;
+let floorIteration = 0;
+function floorWithWritesChunk(n) {
+  floorFd ??= openSync(join(dir, 'floor.jsonl'), 'a');
+  const s = floorStats;
+  for (let i = 0; i < n; i++) {
+    const start = performance.now();
+    const end = performance.now();
+    const sec = (end - start) / 1000;
+    s.count += 1;
+    s.totalSec += sec;
+    if (sec < s.minSec) s.minSec = sec;
+    if (sec > s.maxSec) s.maxSec = sec;
+    if (++floorIteration % LOG_EVERY === 0) writeSync(floorFd, `${'x'.repeat(METRICS_LINE_CHARS - 12)}${floorIteration}\n`);
   }
 }
 
@@ -107,8 +128,9 @@ function interleaved(chunks, ratios, rounds = 60, n = 10_000) {
  */
 async function callbacksCase() {
   setUp();
-  const m = interleaved({ floor: floorChunk, callbacks: callbacksChunk, helper: helperChunk }, [
+  const m = interleaved({ floor: floorChunk, floorWithWrites: floorWithWritesChunk, callbacks: callbacksChunk, helper: helperChunk }, [
     ['callbacks', 'floor'],
+    ['callbacks', 'floorWithWrites'],
     ['helper', 'callbacks'],
   ]);
   await tearDown();
@@ -116,6 +138,8 @@ async function callbacksCase() {
     ns_per_iteration: m.callbacks,
     floor_ns_per_iteration: m.floor,
     ratio_to_floor: m['callbacks/floor'],
+    floor_with_writes_ns_per_iteration: m.floorWithWrites,
+    ratio_to_floor_with_writes: m['callbacks/floorWithWrites'],
     helper_ns_per_iteration: m.helper,
     helper_ratio_to_callbacks: m['helper/callbacks'],
   };

@@ -18,6 +18,13 @@ writeResults('training', r, [
   ['  floor loop, same process', ns(r.iteration_callbacks.floor_ns_per_iteration), 'floor', true],
   ['  ratio to the floor', `${r.iteration_callbacks.ratio_to_floor.toFixed(2)}x`, '<= 1.6x', r.iteration_callbacks.ratio_to_floor <= 1.6],
   [
+    '  floor loop + one bare writeSync of a same-size line every 50',
+    ns(r.iteration_callbacks.floor_with_writes_ns_per_iteration),
+    'floor',
+    true,
+  ],
+  ['  ratio to that floor', `${r.iteration_callbacks.ratio_to_floor_with_writes.toFixed(2)}x`, 'info', true],
+  [
     '  the iteration alone (no update due), ratio to the floor',
     `${r.iteration_without_records.ratio_to_floor.toFixed(2)}x (${ns(r.iteration_without_records.ns_per_iteration)})`,
     'info',
