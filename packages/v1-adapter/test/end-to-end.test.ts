@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { setClock } from '@nv-one-logger/core';
+import { internalLogger, setClock } from '@nv-one-logger/core';
 import {
   onAppEnd,
   onAppStart,
@@ -33,9 +33,13 @@ import {
   TRAINING_TELEMETRY_VERSION,
   TrainingTelemetryProvider,
 } from '@nv-one-logger/training-telemetry';
+import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { FakeWandbServer, testApiKey } from '../../wandb/test/helpers/fake-wandb-server.js';
 import { ConfigAdapter, configureV2Adapter, V1_EXPORTER_CLASS_NAME, type V1Config } from '../src/index.js';
 import { withEnv } from './helpers/env.js';
+
+// The library's errors and warnings these tests provoke are captured, not printed among the results.
+const libraryLog = captureLibraryLog(internalLogger);
 
 const KEY = testApiKey('v1e2e');
 /** Wall clock of the job start (ms). */
@@ -412,6 +416,9 @@ describe('other v1 jobs', () => {
     const { enable_for_current_rank: _, ...disabled } = V1_CONFIG;
     await runJob(disabled);
     assert.equal(server.requests.length, before);
+    // The disabled rank says, per callback, that it skipped the call.
+    assert.equal(libraryLog.messages()[0], 'Skipping execution of onAppStart because OneLogger is not enabled.');
+    assert.ok(libraryLog.messages().includes('Skipping execution of onTrainEnd because OneLogger is not enabled.'));
   });
 
   test('config only: a job importing neither the v1 adapter nor the W&B package gets v1 rows from its config file', async () => {
