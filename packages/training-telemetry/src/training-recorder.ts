@@ -82,8 +82,9 @@ interface ProductivitySnapshot {
 
 /**
  * The config values every iteration end uses, read once: at `onTrainStart`, or at the first iteration end after
- * the config was set or a training loop ended. Re-reading them at every iteration was a quarter of the recorder's
- * time per TF.js batch, where this code runs too rarely to be compiled by the JIT (measured with --cpu-prof).
+ * the config was set or a training loop ended. Re-reading them at every iteration was about a quarter of the
+ * recorder's time per TF.js batch (timed inside real fits), where this code runs too rarely for the JIT to
+ * compile it and every getter call costs.
  */
 interface IterationSettings {
   logEveryN: number;
