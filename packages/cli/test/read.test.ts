@@ -201,7 +201,7 @@ describe('light records (summaries skip JSON.parse for records they do not look 
     '"start_event":{"name":"span_start","attributes":{"timestamp_msec":1700000000000}},' +
     '"stop_event":{"name":"span_stop","attributes":{"timestamp_msec":1700000000005}},"count":9,"pid":42}';
 
-  test('reads type, id, name, pid and both timestamps', () => {
+  test('reads type, id, name, pid, both timestamps and the duration', () => {
     assert.deepEqual(readLightSpan(complete, 3, tracked), {
       kind: 'light-span',
       line: 3,
@@ -211,6 +211,7 @@ describe('light records (summaries skip JSON.parse for records they do not look 
       pid: 42,
       startMs: 1_700_000_000_000,
       stopMs: 1_700_000_000_005,
+      durationMs: 5,
     });
     const stop =
       '{"type":"stop","id":"q","name":"fwd","attributes":{"duration_msec":5},"stop_event":{"name":"span_stop","attributes":{"k":1,"timestamp_msec":12}},"count":2,"pid":1}';
@@ -223,7 +224,13 @@ describe('light records (summaries skip JSON.parse for records they do not look 
       pid: 1,
       startMs: undefined,
       stopMs: 12,
+      durationMs: 5,
     });
+    // The recorded duration, not the difference of the millisecond timestamps (a 0 ms span across a tick).
+    const tick = complete.replace('"duration_msec":5', '"duration_msec":0');
+    assert.equal(readLightSpan(tick, 1, tracked)?.durationMs, 0);
+    // Without duration_msec, the timestamps are what both paths use.
+    assert.equal(readLightSpan(complete.replace('"duration_msec":5', '"k":1'), 1, tracked)?.durationMs, undefined);
   });
 
   test('anything unusual is left to the full parse', () => {
@@ -231,6 +238,8 @@ describe('light records (summaries skip JSON.parse for records they do not look 
       tracked: complete.replace('training_single_iteration', 'application'),
       escapes: complete.replace('"p"', '"p\\u0041"'),
       nan: complete.replace('"duration_msec":5', '"duration_msec":NaN'),
+      'fractional duration': complete.replace('"duration_msec":5', '"duration_msec":5.5'),
+      'duration not last': complete.replace('"duration_msec":5', '"duration_msec":5,"k":1'),
       glued: complete.slice(0, 80) + complete,
       'no pid': complete.replace(',"pid":42', ''),
       'pid not a number': complete.replace('"pid":42', '"pid":"42"'),

@@ -364,6 +364,37 @@ describe('jobs without training telemetry and odd inputs', () => {
     assert.deepEqual(r.perSession, [], 'no session tag, no session view');
   });
 
+  test('span statistics on the real clock: the light path reads the recorded durations, as the full parse does', async () => {
+    // Sub-millisecond spans cross millisecond ticks: their timestamps differ by 1 where duration_msec says 0.
+    const path = join(dir, 'real-clock.jsonl');
+    OneLoggerProvider.instance().configure(
+      { applicationName: 'etl', sessionTag: 'etl_session', worldSize: 1 },
+      new DefaultRecorder({ exporters: [new FileExporter({ filePath: path })] }),
+    );
+    timedSpan('application', () => {
+      for (let i = 0; i < 300; i++) timedSpan(i % 2 === 0 ? 'short' : 'shorter', () => JSON.stringify({ i }));
+      // A span with a child is written as a start and a stop record (the stop carries the duration).
+      timedSpan('outer', () => timedSpan('inner', () => JSON.stringify({ inner: true })));
+    });
+    await OneLoggerProvider.instance().shutdown();
+    OneLoggerProvider.resetForTests();
+    const light = (await summarize([path])).perFile[0] as JobSummary;
+    const parsed = (await summarize([path], { spans: true })).perFile[0] as JobSummary;
+    assert.deepEqual(light.spanStats, parsed.spanStats);
+    const recorded = new Map<string, number>();
+    for (const line of readFileSync(path, 'utf8').trim().split('\n')) {
+      const r = JSON.parse(line);
+      if (r.type !== 'start' && r.name !== 'application') recorded.set(r.name, (recorded.get(r.name) ?? 0) + r.attributes.duration_msec);
+    }
+    assert.deepEqual(Object.fromEntries(light.spanStats.byName.map((r) => [r.name, r.totalMs])), Object.fromEntries(recorded));
+    assert.deepEqual(light.spanStats.byName.map((r) => [r.name, r.count]).sort(), [
+      ['inner', 1],
+      ['outer', 1],
+      ['short', 150],
+      ['shorter', 150],
+    ]);
+  });
+
   test('a missing file and a torn last line', async () => {
     const torn = join(dir, 'torn.jsonl');
     writeFileSync(torn, readFileSync(paths.full, 'utf8'));

@@ -14,6 +14,8 @@ export interface LightSpanItem {
   pid: number;
   startMs: number | undefined;
   stopMs: number | undefined;
+  /** `duration_msec` of a stop or complete record (the last span attribute), when present. */
+  durationMs: number | undefined;
 }
 
 const PREFIXES = [
@@ -71,8 +73,21 @@ export function readLightSpan(text: string, line: number, tracked: ReadonlySet<s
   const startMs = startAt === -1 ? undefined : timestampAfter(text, startAt, stopAt === -1 ? pidAt : stopAt);
   const stopMs = stopAt === -1 ? undefined : timestampAfter(text, stopAt, pidAt);
   if ((type !== 'stop' && startMs === undefined) || (type !== 'start' && stopMs === undefined)) return undefined;
-  return { kind: 'light-span', line, type, id, name, pid, startMs, stopMs };
+  let durationMs: number | undefined;
+  if (type !== 'start') {
+    // `…"duration_msec":12},"start_event"…` (complete) or `…},"stop_event"…` (stop): the same value the full
+    // parse reads, so both paths give the same durations. Anything else there falls back to the full parse.
+    const attrsEnd = (type === 'complete' ? startAt : stopAt) - 2;
+    const at = text.lastIndexOf(DURATION_KEY, attrsEnd);
+    if (at > nameEnd) {
+      durationMs = digitsAt(text, at + DURATION_KEY.length, attrsEnd);
+      if (durationMs === undefined || !text.startsWith('},', attrsEnd)) return undefined;
+    }
+  }
+  return { kind: 'light-span', line, type, id, name, pid, startMs, stopMs, durationMs };
 }
+
+const DURATION_KEY = '"duration_msec":';
 
 const EVENT_PREFIX = '{"type":"event","span_id":"';
 const EVENT_NAME = '","event":{"name":"';

@@ -143,7 +143,7 @@ export class SegmentAccumulator {
     this.seeTime(l.stopMs);
     if (l.type === 'stop') {
       this.open.delete(l.id);
-      this.countSpan(l.name, undefined, this.takeStartMs(l.id), l.stopMs);
+      this.countSpan(l.name, l.durationMs, this.takeStartMs(l.id), l.stopMs);
       return;
     }
     this.spansStarted++;
@@ -151,7 +151,7 @@ export class SegmentAccumulator {
     if (l.type === 'start') {
       this.open.set(l.id, l.name);
       if (l.startMs !== undefined) this.openStartMs.set(l.id, l.startMs);
-    } else this.countSpan(l.name, undefined, l.startMs, l.stopMs);
+    } else this.countSpan(l.name, l.durationMs, l.startMs, l.stopMs);
   }
 
   private takeStartMs(id: string | undefined): number | undefined {
