@@ -3,7 +3,7 @@
 // an ES module program, a CommonJS program, a TypeScript program type-checked under NodeNext and Bundler
 // resolution, and `npx one-logger --help` run against them.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,12 +42,18 @@ before(() => {
   mkdirSync(packs);
   mkdirSync(project);
   const packages = publicPackages();
-  const out = execFileSync(NPM, ['pack', '--json', '--pack-destination', packs, ...packages.flatMap((p) => ['-w', `packages/${p.dir}`])], {
-    cwd: REPO,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
+  // npm prints the prepack scripts' banners on stdout before the JSON: quiet them, keep stderr for a failure.
+  const pack = spawnSync(
+    NPM,
+    ['pack', '--json', '--silent', '--pack-destination', packs, ...packages.flatMap((p) => ['-w', `packages/${p.dir}`])],
+    {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+    },
+  );
+  assert.equal(pack.status, 0, `npm pack failed:\n${pack.stderr}`);
+  const out = pack.stdout;
   const packed = JSON.parse(out) as { filename: string; files: { path: string }[]; name: string }[];
   assert.equal(packed.length, packages.length);
   tarballs = packed.map((p) => join(packs, p.filename));
