@@ -54,6 +54,30 @@ describe('AttributesJsonMemo (reuses the JSON of the previous map)', () => {
     }
   });
 
+  test('entries after a changed one: reused when unchanged, written again when changed (model-metrics shape)', () => {
+    const rand = prng(11);
+    const memo = new AttributesJsonMemo('<', '>');
+    const tags = ['t'];
+    let step = 0;
+    let ms = 1_765_000_000_000;
+    for (let i = 0; i < 5000; i++) {
+      // Fresh values first (they defeat the prefix reuse), then entries that mostly repeat.
+      if (rand() < 0.1) step++;
+      if (rand() < 0.05) ms++;
+      const r = rand();
+      const extra = r < 0.05 ? Number.NaN : r < 0.1 ? tags : r < 0.15 ? Object.freeze(['f']) : -0;
+      if (r < 0.1) tags.push('u');
+      const map = new Map<string, unknown>([
+        ['loss', rand()],
+        ['accuracy', rand() < 0.2 ? 0.5 : rand() * 1e-9],
+        ['global_step', step],
+        ['extra', extra],
+        ['timestamp_msec', ms],
+      ]);
+      assert.equal(memo.write(map), `<${writeMap(map)}>`, `step ${i}`);
+    }
+  });
+
   test('an array that is not frozen is never reused from the memo, even when it is the same object', () => {
     const memo = new AttributesJsonMemo();
     const list = [1, 2];

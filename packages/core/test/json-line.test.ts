@@ -4,7 +4,7 @@ import { Attributes } from '../src/core/attributes.js';
 import { Span } from '../src/core/span.js';
 import { buildSpanRecord } from '../src/exporter/base-json-exporter.js';
 import { recordToJsonLine, spanRecordLine } from '../src/exporter/json-line.js';
-import { toJsonLine } from '../src/exporter/json-value.js';
+import { finiteNumberJson, mapValueJson, toJsonLine } from '../src/exporter/json-value.js';
 
 /** Serialises, checks the line is one line of JSON, and returns it with its parsed value. */
 function roundTrip(value: unknown): { line: string; parsed: unknown } {
@@ -63,6 +63,27 @@ describe('toJsonLine: layout', () => {
     assert.equal(line, '[0,0,1,1,-1.5,0.30000000000000004,1e-7,1e+21,123456789012345,9007199254740991,5e-324]');
     assert.equal(line, JSON.stringify(values));
     assert.deepEqual(parsed, [0, 0, 1, 1, -1.5, 0.30000000000000004, 1e-7, 1e21, 123456789012345, 9007199254740991, 5e-324]);
+  });
+
+  test('every finite number is written as its String() text (random bit patterns, integers and fractions)', () => {
+    const view = new DataView(new ArrayBuffer(8));
+    let a = 7;
+    const next = () => {
+      a = (Math.imul(a, 1103515245) + 12345) >>> 0;
+      return a;
+    };
+    const values: number[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      view.setUint32(0, next());
+      view.setUint32(4, next());
+      values.push(view.getFloat64(0));
+      values.push(next() / (next() + 1), next() * 1000 + (next() % 1000), Math.fround(next() / 4294967296), -next() * 1e6);
+    }
+    for (const v of values) {
+      if (!Number.isFinite(v)) continue;
+      assert.equal(finiteNumberJson(v), String(v), `bits of ${v}`);
+      assert.equal(mapValueJson(v), String(v));
+    }
   });
 
   test('booleans and null', () => {

