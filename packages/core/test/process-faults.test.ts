@@ -22,11 +22,11 @@ function lines(file: string): Record<string, unknown>[] {
   return text
     .split('\n')
     .filter((l) => l !== '')
-    .map((l, i) => {
+    .map((l, i): Record<string, unknown> => {
       try {
         return JSON.parse(l) as Record<string, unknown>;
       } catch {
-        assert.fail(`line ${i + 1} is not a whole record: ${l.slice(0, 120)}`);
+        return assert.fail(`line ${i + 1} is not a whole record: ${l.slice(0, 120)}`);
       }
     });
 }
