@@ -3,6 +3,8 @@
 // blocks (plain text, sample output) are not code. One directive may stand on the line right before a fence:
 //   <!-- snippet: skip: <reason> -->   the block is not run (the reason is required and printed by the test)
 //   <!-- snippet: continues -->        the block runs after the previous block of the same language in the file
+//   <!-- snippet: env K=V [K=V ...] --> the block runs with these environment variables (e.g. WANDB_MODE=disabled
+//                                       for a W&B example: everything runs except the network)
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,9 +62,18 @@ export function extractSnippets(file) {
     if (kind !== undefined) {
       const skip = directive?.startsWith('skip') ? directive.replace(/^skip:?\s*/, '') || '(no reason given)' : undefined;
       const continues = directive === 'continues';
+      const env = directive?.startsWith('env ')
+        ? Object.fromEntries(
+            directive
+              .slice(4)
+              .trim()
+              .split(/\s+/)
+              .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+          )
+        : {};
       const previous = lastByKind.get(kind);
       const code = continues && previous !== undefined ? `${previous}\n${body}` : body;
-      out.push({ file, line: i + 1, lang, kind, code, skip, continues, directive });
+      out.push({ file, line: i + 1, lang, kind, code, skip, continues, directive, env });
       lastByKind.set(kind, code);
     }
     i = end;

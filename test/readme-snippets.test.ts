@@ -20,6 +20,7 @@ interface Snippet {
   kind: 'program' | 'yaml' | 'json' | 'jsonc' | 'shell';
   code: string;
   skip: string | undefined;
+  env: Record<string, string>;
 }
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
@@ -40,8 +41,13 @@ before(() => {
 });
 after(() => rmSync(snippetDir, { recursive: true, force: true }));
 
-function runNode(args: string[], cwd: string, timeoutMs = 120_000) {
-  return spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+function runNode(args: string[], cwd: string, env: Record<string, string> = {}, timeoutMs = 120_000) {
+  return spawnSync(process.execPath, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    env: { ...process.env, NODE_NO_WARNINGS: '1', ...env },
+  });
 }
 
 describe('doc snippets', () => {
@@ -92,7 +98,7 @@ describe('doc snippets', () => {
       writeFileSync(file, `${s.code}\nexport {};\n`);
       const cwd = mkdtempSync(join(tmpdir(), 'snippet-'));
       try {
-        const r = runNode(['--import', TSX, file], cwd);
+        const r = runNode(['--import', TSX, file], cwd, s.env);
         assert.equal(r.status, 0, `${where(s)} exited ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}`);
       } finally {
         rmSync(cwd, { recursive: true, force: true });
@@ -119,7 +125,7 @@ describe('doc snippets', () => {
             'await OneLoggerProvider.instance().shutdown();',
           ].join('\n'),
         );
-        const r = runNode([job], cwd);
+        const r = runNode([job], cwd, s.env);
         assert.equal(r.status, 0, `${where(s)}: a job configured by it failed:\n${r.stdout}\n${r.stderr}`);
       } finally {
         rmSync(cwd, { recursive: true, force: true });
