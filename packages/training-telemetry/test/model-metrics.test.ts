@@ -3,6 +3,7 @@
 // strategies; `latest_loss` in training updates; the recorder method and the context-helper forms. A real
 // FileExporter writes every record (validated against the JSON Schema by readRecords) and a deterministic clock.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { internalLogger, telemetryRuntime } from '@nv-one-logger/core';
 import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
@@ -174,6 +175,72 @@ describe('logMetrics records', () => {
         [5, idOf(recs, 'training_loop')],
       ],
     );
+  });
+});
+
+describe('logMetrics lines, byte for byte', () => {
+  test('random metric sets, values and steps give the text JSON.stringify writes for the same record', async () => {
+    // The FileExporter formats numbers and reuses unchanged entries of the previous record; the expected line is
+    // built independently, with the numbers as JavaScript writes them and the keys in the caller's order.
+    const { file, records } = setup();
+    let seed = 5;
+    const rand = (): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 4294967296;
+    };
+    const bits = new DataView(new ArrayBuffer(8));
+    const value = (): number => {
+      const r = rand();
+      if (r < 0.15) return Math.floor(rand() * 1000);
+      if (r < 0.25) return Math.fround(rand());
+      if (r < 0.3) return -0;
+      if (r < 0.4) return (rand() - 0.5) * 1e25;
+      if (r < 0.5) {
+        // Any finite double, from random bits.
+        do {
+          bits.setUint32(0, Math.floor(rand() * 2 ** 32));
+          bits.setUint32(4, Math.floor(rand() * 2 ** 32));
+        } while (!Number.isFinite(bits.getFloat64(0)));
+        return bits.getFloat64(0);
+      }
+      return rand() < 0.3 ? 0.5 : rand();
+    };
+    const names = ['loss', 'accuracy', 'val/acc-top.1', '_lr', 'grad.norm', 'tokens_per_s'];
+    at(0);
+    onAppStart();
+    onTrainStart({ trainIterationsStart: 0 });
+    const expected: Array<{ attributes: Record<string, number> }> = [];
+    let t = 1;
+    for (let i = 0; i < 3000; i++) {
+      // A timestamp that mostly repeats, a step that sometimes does, key sets and orders that vary.
+      if (rand() < 0.2) t += 0.0004;
+      at(t);
+      const metrics: Record<string, number> = {};
+      const count = 1 + Math.floor(rand() * 4);
+      const start = Math.floor(rand() * names.length);
+      for (let k = 0; k < count; k++) metrics[names[(start + k) % names.length] as string] = value();
+      const step = rand() < 0.5 ? 7 : Math.floor(rand() * 1e9);
+      logMetrics(metrics, { step });
+      expected.push({ attributes: { ...metrics, global_step: step, timestamp_msec: ms(t) } });
+    }
+    onTrainEnd();
+    await onAppEnd();
+    const loop = idOf(records(), 'training_loop');
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"name":"model_metrics"'));
+    assert.equal(lines.length, expected.length);
+    lines.forEach((line, i) => {
+      const { count, pid } = JSON.parse(line) as { count: number; pid: number };
+      const want = JSON.stringify({
+        type: 'event',
+        span_id: loop,
+        event: { name: 'model_metrics', attributes: expected[i]?.attributes },
+        count,
+        pid,
+      });
+      assert.equal(line, want, `call ${i}`);
+    });
   });
 });
 
