@@ -1,5 +1,5 @@
 import { flatString } from '../internal/flat-string.js';
-import { keyPrefix, mapValueJson, writeMap } from './json-value.js';
+import { commaKeyPrefix, keyPrefix, mapValueJson, writeMap } from './json-value.js';
 
 /** Collections larger than this are written without memo (it would retain too much per name). */
 const MEMO_MAX_ENTRIES = 64;
@@ -22,8 +22,10 @@ export class AttributesJsonMemo {
   private readonly values: unknown[] = [];
   /** `ends[i]`: length of the prefix of `json` that covers entries 0..i. */
   private readonly ends: number[] = [];
-  /** `parts[i]`: entry i as `"key":value`, or undefined when it was omitted (non-finite number, ...). */
+  /** `parts[i]`: entry i as written, `"key":value` or `,"key":value`; undefined when it was omitted (non-finite number, ...). */
   private readonly parts: (string | undefined)[] = [];
+  /** `firsts[i]`: whether entry i was written without a comma (nothing written before it). */
+  private readonly firsts: boolean[] = [];
   private count = 0;
   private json: string;
 
@@ -43,6 +45,7 @@ export class AttributesJsonMemo {
     const values = this.values;
     const ends = this.ends;
     const parts = this.parts;
+    const firsts = this.firsts;
     const empty = this.open.length;
     let i = 0;
     // `undefined` while every entry so far matches the memo.
@@ -63,17 +66,20 @@ export class AttributesJsonMemo {
       }
       // An entry after the first change is still reused when it is the same as before: in a record of fresh
       // metric values, `timestamp_msec` and `global_step` mostly are (a large integer costs ~130 ns to format).
+      // A part is kept as written: with its leading comma unless it was the first entry written.
+      const first = out.length === empty;
       let part: string | undefined;
-      if (i < this.count && keys[i] === k && values[i] === v && (typeof v !== 'object' || Object.isFrozen(v))) {
+      if (i < this.count && keys[i] === k && values[i] === v && (typeof v !== 'object' || Object.isFrozen(v)) && firsts[i] === first) {
         part = parts[i];
       } else {
         const s = mapValueJson(v);
-        part = s === undefined ? undefined : keyPrefix(k) + s;
+        part = s === undefined ? undefined : (first ? keyPrefix(k) : commaKeyPrefix(k)) + s;
         keys[i] = k;
         values[i] = v;
         parts[i] = part;
       }
-      if (part !== undefined) out += out.length === empty ? part : `,${part}`;
+      firsts[i] = first;
+      if (part !== undefined) out += part;
       ends[i] = out.length;
       i++;
     }
@@ -88,6 +94,7 @@ export class AttributesJsonMemo {
       values.length = i;
       ends.length = i;
       parts.length = i;
+      firsts.length = i;
     }
     this.count = i;
     this.json = reused ? flatString(out + this.close) : out + this.close;
