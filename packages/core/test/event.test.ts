@@ -39,6 +39,22 @@ describe('Event', () => {
     assert.deepEqual(event.attributes.toJSON(), { timestamp_msec: TS_MSEC });
   });
 
+  test('ofOwnAttributes keeps the given map as it is (order, no copy) and behaves as a constructed event', () => {
+    const map = new Map<string, number>([
+      ['loss', 0.25],
+      ['global_step', 7],
+      ['timestamp_msec', TS_MSEC],
+    ]);
+    const event = Event.ofOwnAttributes('model_metrics', TS, Attributes.adopting(map));
+    assert.ok(event instanceof Event);
+    assert.ok(event.attributes instanceof Attributes);
+    assert.equal(event.attributes.map, map);
+    assert.deepEqual(Object.keys(event.attributes.toJSON()), ['loss', 'global_step', 'timestamp_msec']);
+    const constructed = new Event('model_metrics', TS, { loss: 0.25, global_step: 7 });
+    assert.deepEqual(event.toJSON(), constructed.toJSON());
+    assert.deepEqual(Event.fromJSON(event.toJSON()).toJSON(), constructed.toJSON());
+  });
+
   // B8: the reference named spans with str(name) ("Cls.MEMBER" for an enum member) but events with name.value,
   // so one enum gave different names to a span and an event. Names here are strings, checked once, the same way.
   test('B8 (#54): standard names are plain strings; spans and events take a name the same way and write it unchanged', () => {

@@ -164,6 +164,16 @@ export class Attributes implements Iterable<[string, AttributeValue]> {
     if (input !== undefined) this.addAll(input);
   }
 
+  /**
+   * @internal A collection backed by `map` itself, not a copy: the caller built it from values that are already
+   * valid stored values (see `storedCopy`) and hands it over. It spares a hot path the copy and the re-check.
+   */
+  static adopting(map: Map<string, AttributeValue>): Attributes {
+    const attributes = Object.create(Attributes.prototype) as { map: Map<string, AttributeValue> };
+    attributes.map = map;
+    return attributes as Attributes;
+  }
+
   /** Builds a collection from a plain object (or copies another collection). */
   static from(input?: AttributesInput): Attributes {
     return new Attributes(input);

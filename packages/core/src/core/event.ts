@@ -60,6 +60,19 @@ export class Event {
     this.attributes.map.set(StandardEventAttributeName.TIMESTAMP_MSEC, timestamp.millisecondsSinceEpoch);
   }
 
+  /**
+   * @internal An event whose attributes are `attributes` itself, as given: the caller already put
+   * `timestamp_msec` where it belongs (e.g. last) and the collection is not used elsewhere. A producer that
+   * builds its attributes in record order this way skips the constructor's copy and reordering.
+   */
+  static ofOwnAttributes(name: string, timestamp: TracingTimestamp, attributes: Attributes): Event {
+    const event = Object.create(Event.prototype) as { name: string; timestamp: TracingTimestamp; attributes: Attributes };
+    event.name = name;
+    event.timestamp = timestamp;
+    event.attributes = attributes;
+    return event as Event;
+  }
+
   static create(name: string, attributes?: AttributesInput, timestamp?: TracingTimestamp): Event {
     return new Event(name, timestamp ?? TracingTimestamp.now(), attributes);
   }
