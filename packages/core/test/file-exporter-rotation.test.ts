@@ -200,3 +200,41 @@ describe('issue 12 item 5: FileExporter.reopen()', () => {
     assert.deepEqual(warnings(), []);
   });
 });
+
+describe('the rotation check from an exporter config file', () => {
+  test('rotation_check_interval_ms sets the check interval (here 10 ms); 0 turns it off; a bad value names the key and the rule', async () => {
+    const { fileExporterFactory } = await import('../src/exporter/exporter-registry.js');
+    const context = { className: 'file', values: { cwd: dir } };
+    const exporter = fileExporterFactory.create(
+      { file_path: 'from-config.jsonl', rotation_check_interval_ms: 10 },
+      context,
+    ) as FileExporter;
+    const recorder = new DefaultRecorder({ exporters: [exporter] });
+    recorders.push(recorder);
+    const path = join(dir, 'from-config.jsonl');
+    spans(recorder, 'a1');
+    renameSync(path, `${path}.1`);
+    await until(() => existsSync(path), 'the path to be opened again');
+    spans(recorder, 'b1');
+    await recorder.close();
+    assert.deepEqual(spanNames(readRecords(`${path}.1`)), ['a1']);
+    assert.deepEqual(spanNames(readRecords(path)), ['b1']);
+
+    const off = fileExporterFactory.create({ file_path: 'off.jsonl', rotation_check_interval_ms: 0 }, context) as FileExporter;
+    const offRecorder = new DefaultRecorder({ exporters: [off] });
+    recorders.push(offRecorder);
+    const offPath = join(dir, 'off.jsonl');
+    spans(offRecorder, 'a1');
+    renameSync(offPath, `${offPath}.1`);
+    await new Promise((r) => setTimeout(r, 60));
+    spans(offRecorder, 'a2');
+    await offRecorder.close();
+    assert.equal(existsSync(offPath), false, 'with the check off the renamed file keeps receiving records');
+    assert.deepEqual(spanNames(readRecords(`${offPath}.1`)), ['a1', 'a2']);
+
+    assert.throws(
+      () => fileExporterFactory.create({ file_path: 'x.jsonl', rotation_check_interval_ms: -5 }, context),
+      /config\.rotation_check_interval_ms.*must be a non-negative integer/,
+    );
+  });
+});

@@ -336,9 +336,13 @@ const FILE_OPTIONS = {
   file_path: configOption.string({ required: true }),
   buffered: configOption.boolean(),
   rank: configOption.nonNegativeInteger(),
+  rotation_check_interval_ms: configOption.nonNegativeInteger(),
 };
 
-/** `file`: `{ file_path, buffered?, rank? }` -> `FileExporter` (appends JSONL; `{rank}`/`{pid}` expanded). */
+/**
+ * `file`: `{ file_path, buffered?, rank?, rotation_check_interval_ms? }` -> `FileExporter` (appends JSONL;
+ * `{rank}`/`{pid}` expanded; 0 turns the renamed/deleted-file check off).
+ */
 export const fileExporterFactory: ExporterFactory = {
   name: 'file',
   aliases: ['FileExporter', 'nv_one_logger.exporter.file_exporter.FileExporter'],
@@ -351,6 +355,7 @@ export const fileExporterFactory: ExporterFactory = {
       strictPath: true,
       ...(c.buffered === undefined ? {} : { buffered: c.buffered }),
       ...(c.rank === undefined ? {} : { rank: c.rank }),
+      ...(c.rotation_check_interval_ms === undefined ? {} : { rotationCheckIntervalMs: c.rotation_check_interval_ms }),
     });
   },
 };
