@@ -702,7 +702,8 @@ describe('bad config files: each error names the file, the entry and the problem
     assertConfigError(() => m.createExporters([{ class_name: 'file', config: { file_path: '/tmp/x', append: true } }]), {
       entryIndex: 0,
       className: 'file',
-      problem: /config\.append: is not an option of exporter "file"; its options are file_path, buffered, rank, rotation_check_interval_ms \(got true\)/,
+      problem:
+        /config\.append: is not an option of exporter "file"; its options are file_path, buffered, rank, rotation_check_interval_ms \(got true\)/,
     });
     assertConfigError(() => m.createExporters([{ class_name: 'file' }]), {
       problem: /config\.file_path: is required and must be a non-empty string/,
