@@ -55,6 +55,7 @@ export {
   parseFactoryConfig,
   registerExporterFactory,
   registerPackageExporterDefaults,
+  registerPackageExporterFactories,
   unregisterExporterFactory,
   unregisterPackageExporterDefaults,
 } from './exporter/exporter-registry.js';

@@ -96,3 +96,34 @@ describe('a config naming a first-party exporter, in a job that imports only cor
     );
   });
 });
+
+describe('registerPackageExporterFactories (what an exporter package runs on import)', () => {
+  it('registers idempotently; a name the application took keeps its factory, warns once per factory, never throws', async () => {
+    const { exporterRegistry, internalLogger, registerPackageExporterFactories, unregisterExporterFactory } = await import(
+      '../src/index.js'
+    );
+    const make = (name: string) => ({ name, create: () => ({}) as never });
+    const ours = make('pkg_test_exporter');
+    const theirs = make('pkg_test_taken');
+    const mine = make('pkg_test_taken');
+    const warnings: string[] = [];
+    const previous = internalLogger.listener;
+    internalLogger.listener = (level, message) => {
+      if (level === 'WARNING') warnings.push(message);
+    };
+    try {
+      exporterRegistry.register(theirs);
+      assert.equal(registerPackageExporterFactories([ours]), true);
+      assert.equal(registerPackageExporterFactories([ours]), true, 'importing twice is harmless');
+      assert.equal(registerPackageExporterFactories([ours, mine]), false);
+      assert.equal(exporterRegistry.get('pkg_test_taken'), theirs, "the application's factory is kept");
+      assert.equal(exporterRegistry.get('pkg_test_exporter'), ours);
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0] as string, /^The pkg_test_taken exporter factory was not registered: /);
+    } finally {
+      internalLogger.listener = previous;
+      unregisterExporterFactory('pkg_test_exporter');
+      unregisterExporterFactory('pkg_test_taken');
+    }
+  });
+});

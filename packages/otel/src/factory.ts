@@ -2,10 +2,8 @@ import {
   type ConfigOption,
   configOption,
   type ExporterFactory,
-  exporterRegistry,
-  internalLogger,
-  messageOf,
   parseFactoryConfig,
+  registerPackageExporterFactories,
 } from '@nv-one-logger/core';
 import type { OTelExporterOptions } from './options.js';
 import { OTelExporter } from './otel-exporter.js';
@@ -69,11 +67,5 @@ export const otelExporterFactory: ExporterFactory = {
  * If the application registered another factory under one of these names, theirs is kept.
  */
 export function registerOTelExporter(): boolean {
-  try {
-    exporterRegistry.register(otelExporterFactory);
-    return true;
-  } catch (e) {
-    internalLogger.warning(`The otel exporter factory was not registered: ${messageOf(e)}`);
-    return false;
-  }
+  return registerPackageExporterFactories([otelExporterFactory]);
 }

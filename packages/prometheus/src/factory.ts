@@ -2,10 +2,8 @@ import {
   type ConfigOption,
   configOption,
   type ExporterFactory,
-  exporterRegistry,
-  internalLogger,
-  messageOf,
   parseFactoryConfig,
+  registerPackageExporterFactories,
 } from '@nv-one-logger/core';
 import type { PrometheusExporterOptions, PushOptions } from './options.js';
 import { PrometheusExporter } from './prometheus-exporter.js';
@@ -95,11 +93,5 @@ export const prometheusExporterFactory: ExporterFactory = {
  * If the application registered another factory under one of these names, theirs is kept.
  */
 export function registerPrometheusExporter(): boolean {
-  try {
-    exporterRegistry.register(prometheusExporterFactory);
-    return true;
-  } catch (e) {
-    internalLogger.warning(`The prometheus exporter factory was not registered: ${messageOf(e)}`);
-    return false;
-  }
+  return registerPackageExporterFactories([prometheusExporterFactory]);
 }

@@ -4,11 +4,9 @@ import {
   type ConfigOption,
   configOption,
   type ExporterFactory,
-  exporterRegistry,
-  internalLogger,
-  messageOf,
   OneLoggerConfig,
   parseFactoryConfig,
+  registerPackageExporterFactories,
 } from '@nv-one-logger/core';
 import { V1CompatibleExporter } from './v1-compatible-exporter.js';
 import type { V1ExporterOptions } from './wandb-connection.js';
@@ -69,11 +67,5 @@ export const v1WandbExporterFactory: ExporterFactory = {
  * If the application registered another factory under one of these names, theirs is kept.
  */
 export function registerV1Exporters(): boolean {
-  try {
-    exporterRegistry.register(v1WandbExporterFactory);
-    return true;
-  } catch (e) {
-    internalLogger.warning(`The v1_wandb exporter factory was not registered: ${messageOf(e)}`);
-    return false;
-  }
+  return registerPackageExporterFactories([v1WandbExporterFactory]);
 }

@@ -3,10 +3,8 @@ import {
   type ConfigOption,
   configOption,
   type ExporterFactory,
-  exporterRegistry,
-  internalLogger,
-  messageOf,
   parseFactoryConfig,
+  registerPackageExporterFactories,
 } from '@nv-one-logger/core';
 import type { WandBExporterOptions } from './options.js';
 import { WandBExporterAsync, WandBExporterSync } from './wandb-exporter.js';
@@ -96,14 +94,5 @@ export const wandbAsyncExporterFactory: ExporterFactory = {
  * these names is kept.
  */
 export function registerWandbExporters(): boolean {
-  let ok = true;
-  for (const factory of [wandbExporterFactory, wandbAsyncExporterFactory]) {
-    try {
-      exporterRegistry.register(factory);
-    } catch (e) {
-      ok = false;
-      internalLogger.warning(`The ${factory.name} exporter factory was not registered: ${messageOf(e)}`);
-    }
-  }
-  return ok;
+  return registerPackageExporterFactories([wandbExporterFactory, wandbAsyncExporterFactory]);
 }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigError, describeValue, messageOf, OneLoggerError } from '../core/errors.js';
+import { internalLogger } from '../internal/logger.js';
 import type { Exporter } from './exporter.js';
 import { ExporterConfig, ExporterConfigError, type ExporterConfigInput, ExporterConfigSource } from './exporter-config.js';
 import { FileExporter } from './file-exporter.js';
@@ -399,6 +400,24 @@ export const exporterRegistry: ExporterRegistry = ((globalThis as Record<symbol,
 /** Registers an exporter factory in the process-wide registry (see `ExporterRegistry.register`). */
 export function registerExporterFactory(factory: ExporterFactory, options: { replace?: boolean } = {}): void {
   exporterRegistry.register(factory, options);
+}
+
+/**
+ * What an exporter package runs when it is imported (or loaded by name from a config): registers its factories in
+ * the process-wide registry, idempotently. A factory the application already registered under one of these names
+ * is kept; that is logged as a warning, never thrown, so importing the package cannot fail. True if all were registered.
+ */
+export function registerPackageExporterFactories(factories: readonly ExporterFactory[]): boolean {
+  let ok = true;
+  for (const factory of factories) {
+    try {
+      exporterRegistry.register(factory);
+    } catch (e) {
+      ok = false;
+      internalLogger.warning(`The ${factory.name} exporter factory was not registered: ${messageOf(e)}`);
+    }
+  }
+  return ok;
 }
 
 export function unregisterExporterFactory(name: string): boolean {
