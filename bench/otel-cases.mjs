@@ -7,13 +7,11 @@ import { DefaultRecorder, OneLoggerProvider, timedSpan } from '../packages/core/
 import { OTelExporter } from '../packages/otel/dist/index.js';
 import {
   onAppEnd,
-  onAppStart,
   onTrainEnd,
   onTrainingSingleIterationEnd,
   onTrainingSingleIterationStart,
-  onTrainStart,
-  TrainingTelemetryProvider,
 } from '../packages/training-telemetry/dist/index.js';
+import { startTrainingJob } from './training-job.mjs';
 
 const ITERATIONS = 1_000_000;
 
@@ -35,27 +33,7 @@ async function startCollector() {
   return { url: `http://127.0.0.1:${port}/v1/traces`, stop: () => child.stdin.end() };
 }
 
-function setUpTraining(exporters) {
-  const builder = TrainingTelemetryProvider.instance().withBaseConfig({
-    applicationName: 'bench',
-    sessionTag: 'bench',
-    worldSize: 8,
-    telemetryConfig: {
-      perfTag: 'bench',
-      globalBatchSize: 32,
-      seqLength: 1024,
-      flopsPerSample: 1e9,
-      isLogThroughputEnabled: true,
-      logEveryNTrainIterations: 50,
-      trainIterationsTarget: 2 * ITERATIONS,
-      trainSamplesTarget: 64 * ITERATIONS,
-    },
-  });
-  for (const e of exporters) builder.withExporter(e);
-  builder.configureProvider();
-  onAppStart();
-  onTrainStart({ trainIterationsStart: 0 });
-}
+const setUpTraining = (exporters) => startTrainingJob(exporters, ITERATIONS);
 
 /** ns per training iteration (start + end, metrics every 50) with `exporters`, yielding every 256 iterations. */
 async function iterationLoop(exporters) {

@@ -11,13 +11,11 @@ import { PrometheusExporter } from '../packages/prometheus/dist/index.js';
 import {
   logMetrics,
   onAppEnd,
-  onAppStart,
   onTrainEnd,
   onTrainingSingleIterationEnd,
   onTrainingSingleIterationStart,
-  onTrainStart,
-  TrainingTelemetryProvider,
 } from '../packages/training-telemetry/dist/index.js';
+import { startTrainingJob } from './training-job.mjs';
 
 const dir = mkdtempSync(join(os.tmpdir(), 'olbench-prometheus-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -54,27 +52,9 @@ async function startPeer() {
 }
 
 function setUp(exporters) {
-  const builder = TrainingTelemetryProvider.instance().withBaseConfig({
-    applicationName: 'bench',
-    sessionTag: 'bench',
-    worldSize: 8,
-    telemetryConfig: {
-      perfTag: 'bench',
-      globalBatchSize: 32,
-      seqLength: 1024,
-      flopsPerSample: 1e9,
-      isLogThroughputEnabled: true,
-      logEveryNTrainIterations: 50,
-      trainIterationsTarget: 2 * ITERATIONS,
-      trainSamplesTarget: 64 * ITERATIONS,
-      isSaveCheckpointEnabled: true,
-    },
+  startTrainingJob([new FileExporter({ filePath: join(dir, 'training.jsonl'), buffered: true }), ...exporters], ITERATIONS, {
+    isSaveCheckpointEnabled: true,
   });
-  builder.withExporter(new FileExporter({ filePath: join(dir, 'training.jsonl'), buffered: true }));
-  for (const e of exporters) builder.withExporter(e);
-  builder.configureProvider();
-  onAppStart();
-  onTrainStart({ trainIterationsStart: 0 });
 }
 
 // The hot loop in its own function of 256 iterations, so it is optimised like the application's own loop; the

@@ -7,14 +7,12 @@ import { fileURLToPath } from 'node:url';
 import {
   logMetrics,
   onAppEnd,
-  onAppStart,
   onTrainEnd,
   onTrainingSingleIterationEnd,
   onTrainingSingleIterationStart,
-  onTrainStart,
-  TrainingTelemetryProvider,
 } from '../packages/training-telemetry/dist/index.js';
 import { WandBExporterAsync } from '../packages/wandb/dist/index.js';
+import { startTrainingJob } from './training-job.mjs';
 
 const ITERATIONS = 1_000_000;
 /** CPU time of this process per iteration during the measured loop (the job's share, whatever else runs). */
@@ -51,27 +49,7 @@ async function startServer() {
   };
 }
 
-function setUpTraining(exporters) {
-  const builder = TrainingTelemetryProvider.instance().withBaseConfig({
-    applicationName: 'bench',
-    sessionTag: 'bench',
-    worldSize: 8,
-    telemetryConfig: {
-      perfTag: 'bench',
-      globalBatchSize: 32,
-      seqLength: 1024,
-      flopsPerSample: 1e9,
-      isLogThroughputEnabled: true,
-      logEveryNTrainIterations: 50,
-      trainIterationsTarget: 2 * ITERATIONS,
-      trainSamplesTarget: 64 * ITERATIONS,
-    },
-  });
-  for (const e of exporters) builder.withExporter(e);
-  builder.configureProvider();
-  onAppStart();
-  onTrainStart({ trainIterationsStart: 0 });
-}
+const setUpTraining = (exporters) => startTrainingJob(exporters, ITERATIONS);
 
 /** ns per training iteration (start + end, metrics every 50, the loss every 1000), yielding every 256 iterations. */
 async function iterationLoop(exporters) {
