@@ -79,6 +79,70 @@ describe('AttributesJsonMemo (reuses the JSON of the previous map)', () => {
     }
   });
 
+  test('a repeated tail after changed entries of other lengths, then a record that reuses part of that tail', () => {
+    const memo = new AttributesJsonMemo('<', '>');
+    const write = (entries: [string, unknown][]) => {
+      const map = new Map(entries);
+      assert.equal(memo.write(map), `<${writeMap(map)}>`, JSON.stringify(entries));
+    };
+    // The tail (step, ms) is reused at a new position each time, since the values before it change length.
+    write([
+      ['loss', 0.5],
+      ['acc', 0.25],
+      ['step', 7],
+      ['ms', 1_765_000_000_000],
+    ]);
+    write([
+      ['loss', 1 / 3],
+      ['acc', 0.125],
+      ['step', 7],
+      ['ms', 1_765_000_000_000],
+    ]);
+    write([
+      ['loss', 2],
+      ['acc', 1 / 7],
+      ['step', 7],
+      ['ms', 1_765_000_000_000],
+    ]);
+    // Same values up to step: the memo's prefix up to the end of step must come from the moved tail.
+    write([
+      ['loss', 2],
+      ['acc', 1 / 7],
+      ['step', 7],
+      ['ms', 1_765_000_000_001],
+    ]);
+    write([
+      ['loss', 2],
+      ['acc', 1 / 7],
+      ['step', 7],
+    ]);
+    // An omitted first value: the tail's first entry is then written without a comma, and not taken from the memo.
+    write([
+      ['loss', Number.NaN],
+      ['acc', Number.NaN],
+      ['step', 7],
+      ['ms', 1_765_000_000_001],
+    ]);
+    write([
+      ['loss', Number.NaN],
+      ['acc', 0.5],
+      ['step', 7],
+      ['ms', 1_765_000_000_001],
+    ]);
+    write([
+      ['loss', Number.NaN],
+      ['acc', Number.NaN],
+      ['step', 7],
+      ['ms', 1_765_000_000_001],
+    ]);
+    write([
+      ['loss', 0.75],
+      ['acc', Number.NaN],
+      ['step', 7],
+      ['ms', 1_765_000_000_001],
+    ]);
+  });
+
   test('an array that is not frozen is never reused from the memo, even when it is the same object', () => {
     const memo = new AttributesJsonMemo();
     const list = [1, 2];

@@ -1,4 +1,4 @@
-import { flatString } from '../internal/flat-string.js';
+import { flatString, sequentialString } from '../internal/flat-string.js';
 import { commaKeyPrefix, keyPrefix, mapValueJson, writeMap } from './json-value.js';
 
 /** Collections larger than this are written without memo (it would retain too much per name). */
@@ -22,19 +22,31 @@ export class AttributesJsonMemo {
   private readonly values: unknown[] = [];
   /** `ends[i]`: length of the prefix of `json` that covers entries 0..i. */
   private readonly ends: number[] = [];
-  /** `parts[i]`: entry i as written, `"key":value` or `,"key":value`; undefined when it was omitted (non-finite number, ...). */
-  private readonly parts: (string | undefined)[] = [];
-  /** `firsts[i]`: whether entry i was written without a comma (nothing written before it). */
-  private readonly firsts: boolean[] = [];
+  /** `texts[i]`: value i as JSON; undefined when it was omitted (non-finite number, ...). */
+  private readonly texts: (string | undefined)[] = [];
+  /** `commaKeys[i]`: `,"key":` of key i, kept so that an unchanged key costs no cache lookup. */
+  private readonly commaKeys: string[] = [];
   private count = 0;
   private json: string;
+  /**
+   * The entries from `tailStart` to the end, followed by the close, as last written after a changed entry
+   * (-1: none). In a record of fresh metric values the trailing `global_step` and `timestamp_msec` mostly
+   * repeat; written as one string they are one piece to copy instead of four.
+   */
+  private tailStart = -1;
+  /** Whether the tail was written with nothing before it (its first entry has no comma). */
+  private tailFirst = false;
+  /** Where the tail began in `json` (to move `ends` when it is reused at another position). */
+  private tailBase = 0;
+  private tailText = '';
+  private tailReused = false;
 
   /** `prefix` and `suffix` are written around the object (e.g. the key it is the value of). */
   constructor(prefix = '', suffix = '') {
-    this.prefix = prefix;
-    this.suffix = suffix;
-    this.open = `${prefix}{`;
-    this.close = `}${suffix}`;
+    this.prefix = sequentialString(prefix);
+    this.suffix = sequentialString(suffix);
+    this.open = sequentialString(`${prefix}{`);
+    this.close = sequentialString(`}${suffix}`);
     this.json = flatString(this.open + this.close);
   }
 
@@ -43,9 +55,9 @@ export class AttributesJsonMemo {
     if (map.size > MEMO_MAX_ENTRIES) return this.prefix + writeMap(map) + this.suffix;
     const keys = this.keys;
     const values = this.values;
+    const texts = this.texts;
+    const commaKeys = this.commaKeys;
     const ends = this.ends;
-    const parts = this.parts;
-    const firsts = this.firsts;
     const empty = this.open.length;
     let i = 0;
     // `undefined` while every entry so far matches the memo.
@@ -53,52 +65,116 @@ export class AttributesJsonMemo {
     // Whether the memo supplied a prefix: a map that differs from its first entry on (a record of fresh
     // metric values) reuses nothing, so its JSON is not flattened for reuse.
     let reused = false;
+    // First entry of the current run of unchanged entries after a change (-1: none); written when the run ends.
+    let run = -1;
     // Keys then `get`: iterating entries allocates a [key, value] pair per entry.
     for (const k of map.keys()) {
       const v = map.get(k);
+      const sameKey = i < this.count && keys[i] === k;
+      const same = sameKey && values[i] === v && (typeof v !== 'object' || Object.isFrozen(v));
       if (out === undefined) {
-        if (i < this.count && keys[i] === k && values[i] === v && (typeof v !== 'object' || Object.isFrozen(v))) {
+        if (same) {
           i++;
           continue;
         }
         out = this.upTo(i);
         reused = i > 0;
       }
-      // An entry after the first change is still reused when it is the same as before: in a record of fresh
-      // metric values, `timestamp_msec` and `global_step` mostly are (a large integer costs ~130 ns to format).
-      // A part is kept as written: with its leading comma unless it was the first entry written.
-      const first = out.length === empty;
-      let part: string | undefined;
-      if (i < this.count && keys[i] === k && values[i] === v && (typeof v !== 'object' || Object.isFrozen(v)) && firsts[i] === first) {
-        part = parts[i];
-      } else {
-        const s = mapValueJson(v);
-        part = s === undefined ? undefined : (first ? keyPrefix(k) : commaKeyPrefix(k)) + s;
-        keys[i] = k;
-        values[i] = v;
-        parts[i] = part;
+      // After the first change an unchanged value is still not formatted again (a large integer costs ~130 ns).
+      if (same) {
+        if (run < 0) run = i;
+        i++;
+        continue;
       }
-      firsts[i] = first;
-      if (part !== undefined) out += part;
+      if (run >= 0) {
+        out = this.appendEntries(out, run, i);
+        run = -1;
+      }
+      const text = mapValueJson(v);
+      if (!sameKey) {
+        keys[i] = k;
+        commaKeys[i] = commaKeyPrefix(k);
+      }
+      values[i] = v;
+      texts[i] = text;
+      if (i >= this.tailStart) this.tailStart = -1;
+      // Appended leaf by leaf (key, then value): V8 copies such a chain into the file buffer faster than one
+      // made of `key + value` pairs.
+      if (text !== undefined) {
+        out += out.length === empty ? keyPrefix(k) : commaKeys[i];
+        out += text;
+      }
       ends[i] = out.length;
       i++;
     }
     if (out === undefined) {
       if (i === this.count) return this.json;
-      out = this.upTo(i);
+      out = this.upTo(i) + this.close;
       reused = i > 0;
+      this.tailStart = -1;
+    } else if (run >= 0) {
+      out = this.appendTail(out, run, i);
+    } else {
+      out += this.close;
     }
     // Forget the entries beyond the new end.
     if (keys.length > i) {
       keys.length = i;
       values.length = i;
       ends.length = i;
-      parts.length = i;
-      firsts.length = i;
+      texts.length = i;
+      commaKeys.length = i;
     }
     this.count = i;
-    this.json = reused ? flatString(out + this.close) : out + this.close;
+    this.json = reused ? flatString(out) : out;
     return this.json;
+  }
+
+  /** Appends the remembered entries `from`..`to - 1` (unchanged in this map), noting where each ends. */
+  private appendEntries(out: string, from: number, to: number): string {
+    for (let j = from; j < to; j++) {
+      const text = this.texts[j];
+      if (text !== undefined) {
+        out += out.length === this.open.length ? keyPrefix(this.keys[j] as string) : this.commaKeys[j];
+        out += text;
+      }
+      this.ends[j] = out.length;
+    }
+    return out;
+  }
+
+  /** Appends the unchanged entries `from` to the end and the close: the remembered tail when it is the same. */
+  private appendTail(out: string, from: number, to: number): string {
+    const base = out.length;
+    const first = base === this.open.length;
+    if (from === this.tailStart && to === this.count && first === this.tailFirst) {
+      // Same entries after the same kind of start: same text, at another position.
+      const shift = base - this.tailBase;
+      for (let j = from; j < to; j++) this.ends[j] = (this.ends[j] as number) + shift;
+      this.tailBase = base;
+      // Flattened once it proves to be reused.
+      if (!this.tailReused) {
+        this.tailText = sequentialString(this.tailText);
+        this.tailReused = true;
+      }
+      return out + this.tailText;
+    }
+    let tail = '';
+    for (let j = from; j < to; j++) {
+      const text = this.texts[j];
+      if (text !== undefined) {
+        tail += first && tail === '' ? keyPrefix(this.keys[j] as string) : this.commaKeys[j];
+        tail += text;
+      }
+      this.ends[j] = base + tail.length;
+    }
+    tail += this.close;
+    this.tailStart = from;
+    this.tailFirst = first;
+    this.tailBase = base;
+    this.tailText = tail;
+    this.tailReused = false;
+    return out + tail;
   }
 
   /** The remembered JSON up to and including entry `n - 1`. */

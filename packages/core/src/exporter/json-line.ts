@@ -2,7 +2,7 @@ import type { Attributes } from '../core/attributes.js';
 import type { Event } from '../core/event.js';
 import type { Span } from '../core/span.js';
 import type { TracingTimestamp } from '../core/time.js';
-import { flatString } from '../internal/flat-string.js';
+import { flatString, sequentialString } from '../internal/flat-string.js';
 import { AttributesJsonMemo } from './attributes-json-memo.js';
 import { FRAGMENT_CACHE_LIMIT, quote, writeMap } from './json-value.js';
 import type { EventPayload, JsonRecord, SpanRecord } from './record.js';
@@ -21,8 +21,8 @@ class NameEntry {
   private eventMemo: AttributesJsonMemo | undefined;
 
   constructor(name: string) {
-    this.quoted = quote(name);
-    this.afterSpanId = flatString(`","name":${this.quoted}`);
+    this.quoted = sequentialString(quote(name));
+    this.afterSpanId = sequentialString(`","name":${this.quoted}`);
     this.spanAttributes = new AttributesJsonMemo(',"attributes":');
   }
 
@@ -79,7 +79,8 @@ function recordTail(count: number, pid: number, newline: boolean): string {
   if (pid !== tailPid) {
     tailPid = pid;
     tail = `,"pid":${pid}}`;
-    tailWithNewline = flatString(`${tail}\n`);
+    tail = sequentialString(tail);
+    tailWithNewline = sequentialString(`${tail}\n`);
   }
   return `,"count":${count}${newline ? tailWithNewline : tail}`;
 }

@@ -1,5 +1,6 @@
 import { Attributes } from '../core/attributes.js';
 import { OneLoggerError } from '../core/errors.js';
+import { sequentialString } from '../internal/flat-string.js';
 
 // Strings without quotes, backslashes, control characters or surrogates can be quoted as they are;
 // that is nearly every id, name and key, and skipping JSON.stringify for them is most of the speed.
@@ -19,7 +20,7 @@ const keyCache = new Map<string, string>();
 export function keyPrefix(k: string): string {
   let p = keyCache.get(k);
   if (p === undefined) {
-    p = `${quote(k)}:`;
+    p = sequentialString(`${quote(k)}:`);
     if (keyCache.size < FRAGMENT_CACHE_LIMIT) keyCache.set(k, p);
   }
   return p;
@@ -30,7 +31,7 @@ const commaKeyCache = new Map<string, string>();
 export function commaKeyPrefix(k: string): string {
   let p = commaKeyCache.get(k);
   if (p === undefined) {
-    p = `,${keyPrefix(k)}`;
+    p = sequentialString(`,${keyPrefix(k)}`);
     if (commaKeyCache.size < FRAGMENT_CACHE_LIMIT) commaKeyCache.set(k, p);
   }
   return p;
