@@ -26,9 +26,12 @@ class NameEntry {
     this.spanAttributes = new AttributesJsonMemo(',"attributes":');
   }
 
-  /** Event name and attributes: `","event":{"name":"name","attributes":{...}}` (closes the span id). */
+  /**
+   * Event name and attributes up to the count: `","event":{"name":"name","attributes":{...}},"count":` (closes
+   * the span id; the count follows). The memo keeps the repeated end of the attributes and `,"count":` as one piece.
+   */
   get eventAttributes(): AttributesJsonMemo {
-    this.eventMemo ??= new AttributesJsonMemo(`","event":{"name":${this.quoted},"attributes":`, '}');
+    this.eventMemo ??= new AttributesJsonMemo(`","event":{"name":${this.quoted},"attributes":`, '},"count":');
     return this.eventMemo;
   }
 }
@@ -75,14 +78,27 @@ const plainStop = new PlainEventFragment(',"stop_event":{"name":"span_stop","att
 let tailPid = Number.NaN;
 let tail = '';
 let tailWithNewline = '';
-function recordTail(count: number, pid: number, newline: boolean): string {
+function pidTail(pid: number, newline: boolean): string {
   if (pid !== tailPid) {
     tailPid = pid;
-    tail = `,"pid":${pid}}`;
-    tail = sequentialString(tail);
+    tail = sequentialString(`,"pid":${pid}}`);
     tailWithNewline = sequentialString(`${tail}\n`);
   }
-  return `,"count":${count}${newline ? tailWithNewline : tail}`;
+  return newline ? tailWithNewline : tail;
+}
+function recordTail(count: number, pid: number, newline: boolean): string {
+  return `,"count":${count}${pidTail(pid, newline)}`;
+}
+
+// `{"type":"event","span_id":"<id>`: events mostly go to the span of the previous one (the training loop).
+const eventHeads = { event: { spanId: '', head: '' }, application_error: { spanId: '', head: '' } };
+function eventHead(type: 'event' | 'application_error', spanId: string): string {
+  const last = eventHeads[type];
+  if (last.spanId !== spanId) {
+    last.spanId = spanId;
+    last.head = flatString(EVENT_HEAD[type] + spanId);
+  }
+  return last.head;
 }
 
 /**
@@ -148,7 +164,7 @@ export function eventRecordLine(
   newline = false,
 ): string {
   const body = nameEntry(event.name).eventAttributes.write(event.attributes.map);
-  return EVENT_HEAD[type] + span.id + body + recordTail(count, pid, newline);
+  return eventHead(type, span.id) + body + count + pidTail(pid, newline);
 }
 
 /** A start/stop event's caller attributes followed by `timestamp_msec`. */
