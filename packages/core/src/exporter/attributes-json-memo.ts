@@ -154,7 +154,7 @@ export class AttributesJsonMemo {
       this.tailBase = base;
       // Flattened once it proves to be reused.
       if (!this.tailReused) {
-        this.tailText = sequentialString(this.tailText);
+        this.tailText = flatString(this.tailText);
         this.tailReused = true;
       }
       return out + this.tailText;

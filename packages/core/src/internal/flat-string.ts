@@ -11,15 +11,19 @@ export function flatString(s: string): string {
   return s;
 }
 
+// A dictionary-mode object (no hidden-class transition per new key) that holds one key at a time.
+const holder: Record<string, true> = Object.create(null);
+
 /**
  * Returns a string equal to `s` stored as one sequential run of characters, for fragments that are cached and
  * then copied into very many records. Unlike `flatString`, which leaves a concatenation as a node pointing to
  * its flattened copy, this gives V8's internalized copy (property keys are internalized), so copying the fragment
- * into a line is one step instead of two. Meant for bounded caches: the copy is kept in V8's string table while
- * it is referenced.
+ * into a line is one step instead of two. Costs a string-table lookup: meant for bounded caches, not per record.
  */
 export function sequentialString(s: string): string {
-  const holder: Record<string, true> = { [s]: true };
-  for (const k in holder) return k;
-  return s;
+  holder[s] = true;
+  let out = s;
+  for (const k in holder) out = k;
+  delete holder[s];
+  return out;
 }
