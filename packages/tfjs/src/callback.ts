@@ -96,6 +96,9 @@ function hasValidationLogs(logs: UnresolvedLogs | undefined): boolean {
   return false;
 }
 
+/** What a hook returns when it has nothing to wait for: one settled promise shared by every call. */
+const SETTLED: Promise<void> = Promise.resolve();
+
 /** Waits for the first tensor in the batch logs (the loss): the step's kernels have then completed. */
 export async function syncBatchLogs(logs: UnresolvedLogs | undefined): Promise<void> {
   if (logs === undefined || logs === null) return;
@@ -280,14 +283,38 @@ export class OneLoggerTfjsCallback extends tf.Callback {
     this.validatedThisEpoch = false;
   }
 
-  override async onBatchBegin(): Promise<void> {
+  // The batch hooks run once per batch, a few hundred times per fit: too few calls for V8 to optimise them early,
+  // so what they execute is what they cost. They are plain functions that return a settled promise (TF.js awaits
+  // each hook) and take the async path only in a batch that has something to wait for.
+
+  override onBatchBegin(): Promise<void> {
     // Defensive, like the Lightning validation guard: never leave an iteration open across batches.
     if (this.iterationOpen) this.endDanglingIteration('a new batch started');
     onTrainingSingleIterationStart();
     this.iterationOpen = true;
+    return SETTLED;
   }
 
-  override async onBatchEnd(_batch: number, logs?: UnresolvedLogs): Promise<void> {
+  override onBatchEnd(batch: number, logs?: UnresolvedLogs): Promise<void> {
+    const open = this.iterationOpen;
+    const stepDone = open ? this.step + 1 : this.step;
+    const metricsEvery = this.metricsEveryThisFit;
+    const checkpointEvery = this.checkpointEvery?.batches;
+    if (
+      (metricsEvery !== undefined && stepDone % metricsEvery === 0) ||
+      (open && this.syncThisFit && telemetryRuntime.enabled) ||
+      (checkpointEvery !== undefined && stepDone % checkpointEvery === 0) ||
+      (this.yieldEveryMs !== undefined && performance.now() - this.lastYieldMs >= this.yieldEveryMs)
+    ) {
+      return this.onBatchEndWaiting(batch, logs);
+    }
+    if (open) this.endIteration();
+    if (this.validatesThisFit) this.lastBatchEndMs = nowMs();
+    return SETTLED;
+  }
+
+  /** `onBatchEnd` of a batch that logs metrics, waits for its kernels, saves a checkpoint or yields. */
+  private async onBatchEndWaiting(_batch: number, logs?: UnresolvedLogs): Promise<void> {
     // The batch's metrics are logged before its iteration ends, so a training update due at this step carries
     // this batch's loss as latest_loss. (When fit validated inside this batch, its iteration has ended already.)
     const open = this.iterationOpen;
