@@ -49,6 +49,8 @@ writeResults('training', r, [
     '<= 0.5 µs',
     r.log_metrics.ns_per_call <= 500,
   ],
+  ['  floor: the same line from one template, buffered the same way', ns(r.log_metrics.floor_ns_per_call), 'floor', true],
+  ['  ratio to the floor', `${r.log_metrics.ratio_to_floor.toFixed(2)}x`, 'info', true],
   [
     'logMetrics bytes allocated per call (the record: event, map, timestamp, JSON line)',
     `${Math.round(r.log_metrics_allocation.bytes_per_call)} B`,
