@@ -64,12 +64,13 @@ export { expandFilePath, FileExporter } from './exporter/file-exporter.js';
 export type { FirstPartyExporterPackage } from './exporter/first-party-exporters.js';
 export { FIRST_PARTY_EXPORTERS, firstPartyPackageOf } from './exporter/first-party-exporters.js';
 export { recordToJsonLine } from './exporter/json-line.js';
-export { toJsonLine } from './exporter/json-value.js';
+export { finiteNumberJson, toJsonLine } from './exporter/json-value.js';
 export type { InfoLogger, LoggerExporterOptions } from './exporter/logger-exporter.js';
 
 export { compareCodePoints, deserializeLog, formatLog, LoggerExporter } from './exporter/logger-exporter.js';
 export type { EventPayload, EventRecord, JsonRecord, SpanRecord, TelemetryDataErrorRecord } from './exporter/record.js';
 export { MAX_RECORD_LINE_BYTES, RECORD_SCHEMA_VERSION, RecordType } from './exporter/record.js';
+export { flatString } from './internal/flat-string.js';
 export { internalLogger } from './internal/logger.js';
 export { MetricSummarizer } from './internal/metric-summarizer.js';
 export { MultiWindowTimer } from './internal/multi-window-timer.js';

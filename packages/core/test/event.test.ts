@@ -10,11 +10,12 @@ import {
   StandardEventName,
   TelemetryDataError,
   TelemetryDataErrorType,
+  unreadAttributesJson,
 } from '../src/core/event.js';
 import { Span, StandardSpanName } from '../src/core/span.js';
 import { setClock, TracingTimestamp } from '../src/core/time.js';
 import { buildSpanRecord } from '../src/exporter/base-json-exporter.js';
-import { recordToJsonLine } from '../src/exporter/json-line.js';
+import { eventRecordLine, recordToJsonLine } from '../src/exporter/json-line.js';
 
 const TS = TracingTimestamp.of(1_700_000_000.25, 500.5);
 const TS_MSEC = 1_700_000_000_250;
@@ -39,20 +40,51 @@ describe('Event', () => {
     assert.deepEqual(event.attributes.toJSON(), { timestamp_msec: TS_MSEC });
   });
 
-  test('ofOwnAttributes keeps the given map as it is (order, no copy) and behaves as a constructed event', () => {
-    const map = new Map<string, number>([
-      ['loss', 0.25],
-      ['global_step', 7],
-      ['timestamp_msec', TS_MSEC],
-    ]);
-    const event = Event.ofOwnAttributes('model_metrics', TS, Attributes.adopting(map));
+  test('ofAttributesJson: attributes parsed from the text when first read, in its order; behaves as a constructed event', () => {
+    const json = `{"loss":0.25,"val/acc-top.1":1e-7,"__proto__":3,"global_step":7,"timestamp_msec":${TS_MSEC}}`;
+    const event = Event.ofAttributesJson('model_metrics', TS, json);
     assert.ok(event instanceof Event);
-    assert.ok(event.attributes instanceof Attributes);
-    assert.equal(event.attributes.map, map);
-    assert.deepEqual(Object.keys(event.attributes.toJSON()), ['loss', 'global_step', 'timestamp_msec']);
+    assert.equal(event.name, 'model_metrics');
+    assert.equal(event.timestamp, TS);
+    // Unread, the text speaks for the attributes; once read (and so changeable) it no longer does.
+    assert.equal(unreadAttributesJson(event), json);
+    assert.deepEqual([...event.attributes.map.keys()], ['loss', 'val/acc-top.1', '__proto__', 'global_step', 'timestamp_msec']);
+    assert.equal(event.attributes, event.attributes);
+    assert.equal(unreadAttributesJson(event), undefined);
+    assert.deepEqual(
+      [...event.attributes.map],
+      [
+        ['loss', 0.25],
+        ['val/acc-top.1', 1e-7],
+        ['__proto__', 3],
+        ['global_step', 7],
+        ['timestamp_msec', TS_MSEC],
+      ],
+    );
+    const simple = Event.ofAttributesJson('model_metrics', TS, `{"loss":0.25,"global_step":7,"timestamp_msec":${TS_MSEC}}`);
     const constructed = new Event('model_metrics', TS, { loss: 0.25, global_step: 7 });
-    assert.deepEqual(event.toJSON(), constructed.toJSON());
-    assert.deepEqual(Event.fromJSON(event.toJSON()).toJSON(), constructed.toJSON());
+    assert.ok(simple.equals(constructed));
+    assert.deepEqual(simple.toJSON(), constructed.toJSON());
+    assert.deepEqual(Event.fromJSON(simple.toJSON()).toJSON(), constructed.toJSON());
+    assert.equal(unreadAttributesJson(constructed), undefined);
+  });
+
+  test('a JSON exporter writes an unread JSON-attributes event from its text, and a read one from its attributes', () => {
+    const span = Span.create('loop');
+    const json = `{"loss":0.5,"global_step":1,"timestamp_msec":${TS_MSEC}}`;
+    const unread = Event.ofAttributesJson('model_metrics', TS, json);
+    const read = Event.ofAttributesJson('model_metrics', TS, json);
+    read.attributes.add('note', 'changed after it was made');
+    const line = (event: Event) => eventRecordLine('event', event, span, 3, 11);
+    const generic = (event: Event) =>
+      recordToJsonLine({ type: 'event', span_id: span.id, event: { name: event.name, attributes: event.attributes }, count: 3, pid: 11 });
+    assert.equal(
+      line(unread),
+      `{"type":"event","span_id":"${span.id}","event":{"name":"model_metrics","attributes":${json}},"count":3,"pid":11}`,
+    );
+    assert.equal(line(unread), generic(unread));
+    assert.match(line(read), /"timestamp_msec":1700000000250,"note":"changed after it was made"\}/);
+    assert.equal(line(read), generic(read));
   });
 
   // B8: the reference named spans with str(name) ("Cls.MEMBER" for an enum member) but events with name.value,

@@ -30,7 +30,7 @@ import {
   ValidationMetricsUpdateAttributes,
 } from './attributes.js';
 import { TrainingTelemetryConfig } from './config.js';
-import { type LogMetricsOptions, type ModelMetrics, modelMetricsEvent } from './model-metrics.js';
+import { type LogMetricsOptions, lossOfLastModelMetricsEvent, type ModelMetrics, modelMetricsEvent } from './model-metrics.js';
 import { CheckpointStrategy, STANDARD_TRAINING_SPAN_NAMES, StandardTrainingJobEventName, StandardTrainingJobSpanName } from './names.js';
 
 const SPAN = StandardTrainingJobSpanName;
@@ -485,8 +485,8 @@ export class TrainingRecorder extends DefaultRecorder {
     const event = modelMetricsEvent(metrics, step, ts);
     if (event === undefined) return undefined;
     if (validation === undefined) {
-      const loss = event.attributes.map.get('loss');
-      if (typeof loss === 'number') this.lastLoss = loss;
+      const loss = lossOfLastModelMetricsEvent();
+      if (loss !== undefined) this.lastLoss = loss;
     }
     return this.recordEvent(span, event);
   }

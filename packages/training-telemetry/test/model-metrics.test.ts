@@ -5,8 +5,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { internalLogger, telemetryRuntime } from '@nv-one-logger/core';
+import { type Event, type Exporter, FileExporter, internalLogger, telemetryRuntime } from '@nv-one-logger/core';
 import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
+import { readRecords } from '../../core/test/helpers/records.js';
 import {
   logMetrics,
   METRIC_NAME_PATTERN,
@@ -24,6 +25,7 @@ import {
   startTrainingLoop,
   startValidationLoop,
   type TrainingTelemetryConfigInput,
+  TrainingTelemetryProvider,
 } from '../src/index.js';
 import { throwsMessage } from './helpers/assert-throws.js';
 import { createFakeClock, ms } from './helpers/fake-clock.js';
@@ -175,6 +177,57 @@ describe('logMetrics records', () => {
         [5, idOf(recs, 'training_loop')],
       ],
     );
+  });
+});
+
+describe('logMetrics events', () => {
+  test("the returned event holds the record's attributes; an exporter before the file that changes them changes the line", async () => {
+    const file = testEnv.newFile();
+    // Listed before the FileExporter: reads the event's attributes (they are then built from the record text)
+    // and adds one, which the file must then show.
+    const annotating: Exporter = {
+      initialize() {},
+      exportStart() {},
+      exportStop() {},
+      exportEvent(event: Event) {
+        if (event.name === 'model_metrics') event.attributes.add('annotated', 1);
+      },
+      exportError() {},
+      exportTelemetryDataError() {},
+      flush() {},
+      close() {},
+    };
+    const provider = TrainingTelemetryProvider.instance()
+      .withBaseConfig({ applicationName: 'mm', sessionTag: 's', worldSize: 1, telemetryConfig: TELEMETRY })
+      .withExporter(annotating)
+      .withExporter(new FileExporter({ filePath: file }));
+    provider.configureProvider();
+    at(0);
+    onAppStart();
+    onTrainStart({ trainIterationsStart: 0 });
+    iteration();
+    at(3);
+    const event = provider.recorder.logMetrics({ loss: 0.125, 'grad.norm': 1e21 });
+    const plain = provider.recorder.logMetrics({ loss: -0 });
+    onTrainEnd();
+    await onAppEnd();
+    assert.deepEqual(
+      [...(event?.attributes.map ?? [])],
+      [
+        ['loss', 0.125],
+        ['grad.norm', 1e21],
+        ['global_step', 1],
+        ['timestamp_msec', ms(3)],
+        ['annotated', 1],
+      ],
+    );
+    // -0 is written 0 (as JSON writes it), and the event says what the record says.
+    assert.ok(Object.is(plain?.attributes.map.get('loss'), 0));
+    const written = eventsNamed(readRecords(file), 'model_metrics').map((e) => e.event.attributes);
+    assert.deepStrictEqual(written, [
+      { loss: 0.125, 'grad.norm': 1e21, global_step: 1, timestamp_msec: ms(3), annotated: 1 },
+      { loss: 0, global_step: 1, timestamp_msec: ms(3), annotated: 1 },
+    ]);
   });
 });
 

@@ -61,16 +61,19 @@ export class Event {
   }
 
   /**
-   * @internal An event whose attributes are `attributes` itself, as given: the caller already put
-   * `timestamp_msec` where it belongs (e.g. last) and the collection is not used elsewhere. A producer that
-   * builds its attributes in record order this way skips the constructor's copy and reordering.
+   * @internal An event whose attributes are given as the JSON object text of its record (`{"loss":0.42,...}`),
+   * written by a hot path that has validated and formatted the values already (`model_metrics`). JSON exporters
+   * copy that text (see `unreadAttributesJson`); the `Attributes` collection is parsed from it when something
+   * first reads `attributes`. The text must be a JSON object of finite numbers, strings and booleans, with
+   * `timestamp_msec` where the record has it, and no integer-like keys (their order would not survive parsing).
    */
-  static ofOwnAttributes(name: string, timestamp: TracingTimestamp, attributes: Attributes): Event {
-    const event = Object.create(Event.prototype) as { name: string; timestamp: TracingTimestamp; attributes: Attributes };
+  static ofAttributesJson(name: string, timestamp: TracingTimestamp, attributesJson: string): Event {
+    const event = Object.create(jsonAttributesEventPrototype) as JsonAttributesEvent;
     event.name = name;
     event.timestamp = timestamp;
-    event.attributes = attributes;
-    return event as Event;
+    event.attributesJson = attributesJson;
+    event.parsedAttributes = undefined;
+    return event as unknown as Event;
   }
 
   static create(name: string, attributes?: AttributesInput, timestamp?: TracingTimestamp): Event {
@@ -121,6 +124,38 @@ export function describeException(thrown: unknown): { type: string; message: str
   const message = messageOf(thrown);
   const type = thrown === null ? 'null' : typeof thrown;
   return { type, message, traceback: `${type}: ${message}` };
+}
+
+/** The fields of an event made by `Event.ofAttributesJson`. */
+interface JsonAttributesEvent {
+  name: string;
+  timestamp: TracingTimestamp;
+  attributesJson: string;
+  parsedAttributes: Attributes | undefined;
+}
+
+// Such events are Events (same prototype chain) whose `attributes` is built from the JSON text on first read.
+const jsonAttributesEventPrototype: object = Object.create(Event.prototype, {
+  attributes: {
+    get(this: JsonAttributesEvent): Attributes {
+      if (this.parsedAttributes === undefined) {
+        const parsed = JSON.parse(this.attributesJson) as Record<string, AttributeValue>;
+        const map = new Map<string, AttributeValue>();
+        for (const key in parsed) map.set(key, parsed[key] as AttributeValue);
+        this.parsedAttributes = Attributes.adopting(map);
+      }
+      return this.parsedAttributes;
+    },
+  },
+});
+
+/**
+ * @internal The JSON text of an event's attributes when it was made by `Event.ofAttributesJson` and nothing has
+ * read its `attributes` yet (then nothing can have changed them): what a JSON exporter may write as it is.
+ */
+export function unreadAttributesJson(event: Event): string | undefined {
+  const e = event as unknown as Partial<JsonAttributesEvent>;
+  return e.parsedAttributes === undefined ? e.attributesJson : undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Attributes } from '../core/attributes.js';
-import type { Event } from '../core/event.js';
+import { type Event, unreadAttributesJson } from '../core/event.js';
 import type { Span } from '../core/span.js';
 import type { TracingTimestamp } from '../core/time.js';
 import { flatString, sequentialString } from '../internal/flat-string.js';
@@ -19,11 +19,18 @@ class NameEntry {
   /** Span attributes: `,"attributes":{...}`. */
   readonly spanAttributes: AttributesJsonMemo;
   private eventMemo: AttributesJsonMemo | undefined;
+  private eventJsonHeadCache: string | undefined;
 
   constructor(name: string) {
     this.quoted = sequentialString(quote(name));
     this.afterSpanId = sequentialString(`","name":${this.quoted}`);
     this.spanAttributes = new AttributesJsonMemo(',"attributes":');
+  }
+
+  /** `","event":{"name":"name","attributes":` (closes the span id; the attributes' JSON text follows). */
+  get eventJsonHead(): string {
+    this.eventJsonHeadCache ??= sequentialString(`","event":{"name":${this.quoted},"attributes":`);
+    return this.eventJsonHeadCache;
   }
 
   /**
@@ -163,7 +170,10 @@ export function eventRecordLine(
   pid: number,
   newline = false,
 ): string {
-  const body = nameEntry(event.name).eventAttributes.write(event.attributes.map);
+  const entry = nameEntry(event.name);
+  // An event that carries its attributes as JSON text (model_metrics) is written from that text.
+  const json = unreadAttributesJson(event);
+  const body = json === undefined ? entry.eventAttributes.write(event.attributes.map) : `${entry.eventJsonHead}${json}},"count":`;
   return eventHead(type, span.id) + body + count + pidTail(pid, newline);
 }
 
