@@ -46,13 +46,14 @@ writeResults('training', r, [
   [
     'logMetrics, 2 metrics, one record each, buffered FileExporter',
     ns(r.log_metrics.ns_per_call),
-    '<= 0.5 µs',
-    r.log_metrics.ns_per_call <= 500,
+    '<= 1 µs',
+    r.log_metrics.ns_per_call <= 1000,
   ],
+  ['  the hot-path target for it', ns(r.log_metrics.ns_per_call), '<= 0.5 µs', r.log_metrics.ns_per_call <= 500],
   ['  floor: the same line from one template, buffered the same way', ns(r.log_metrics.floor_ns_per_call), 'floor', true],
   ['  ratio to the floor', `${r.log_metrics.ratio_to_floor.toFixed(2)}x`, 'info', true],
   [
-    'logMetrics bytes allocated per call (the record: event, map, timestamp, JSON line)',
+    'logMetrics bytes allocated per call (the record: event, timestamp, JSON text, line)',
     `${Math.round(r.log_metrics_allocation.bytes_per_call)} B`,
     'record only',
     true,
