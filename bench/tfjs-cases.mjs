@@ -5,7 +5,10 @@
 //   callback fit creates by default (the telemetry callback replaces it, as an instance-only callbacks list).
 //   Reported: the medians of both, the overhead of the medians, the median of the per-pair overheads, the overhead
 //   of the fastest fit of each kind, and the time spent inside the batch hooks of each callback (their synchronous
-//   part, measured in-process, so it does not depend on what else the machine is doing).
+//   part, measured in-process, so it does not depend on what else the machine is doing). A third kind of fit uses
+//   a callback whose hooks do nothing: its hook time is the floor (TF.js calling a hook, and the measurement), and
+//   the telemetry callback's own time per batch is its hook time minus that floor, fit by fit. Each kind is fit
+//   WARM_FITS times before measuring (the first telemetry fit is reported as the cold figure).
 // epoch_interleaved: one long fit whose epochs rotate between the telemetry callback and TF.js's default callback
 //   (twice, as an A/A control): adjacent epochs see the same machine load, and the A/A figure is the noise floor.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -75,8 +78,17 @@ function measured(Base) {
     }
   };
 }
+/** A callback whose batch hooks do nothing: what calling any callback's hooks costs, measured the same way. */
+class EmptyCallback extends tf.Callback {
+  async onBatchBegin() {}
+  async onBatchEnd() {}
+}
 const MeasuredTelemetry = measured(OneLoggerTfjsCallback);
 const MeasuredDefault = measured(tf.CustomCallback);
+const MeasuredEmpty = measured(EmptyCallback);
+// Fits of each kind before the measured ones: the hooks run a few hundred times per fit, and V8 optimises them
+// only after a few fits; a training job runs thousands of batches.
+const WARM_FITS = Number(process.env.BENCH_TFJS_WARM_FITS ?? 3);
 
 async function timedFit(model, xs, ys, callback) {
   const t0 = performance.now();
@@ -90,25 +102,35 @@ async function fitOverheadCase() {
   const model = buildModel();
   const trainSamples = Math.floor(SAMPLES * (1 - VALIDATION_SPLIT));
   const batchesPerFit = EPOCHS * Math.ceil(trainSamples / BATCH);
-  configure(model, 'fit.jsonl', EPOCHS * (2 * PAIRS + 2), trainSamples);
+  configure(model, 'fit.jsonl', EPOCHS * (WARM_FITS + PAIRS), trainSamples);
   const telemetry = () => new MeasuredTelemetry({ callOnAppStart: false });
   const fallback = () => new MeasuredDefault({});
+  const empty = () => new MeasuredEmpty();
   new OneLoggerTfjsCallback(); // onAppStart
 
-  // Warm-up: JIT and kernels, both paths.
-  await timedFit(model, xs, ys, fallback());
-  await timedFit(model, xs, ys, telemetry());
+  // Warm-up: JIT and kernels, every path. The first telemetry fit is kept as the cold figure.
+  let firstWith;
+  for (let i = 0; i < WARM_FITS; i++) {
+    await timedFit(model, xs, ys, fallback());
+    const r = await timedFit(model, xs, ys, telemetry());
+    firstWith ??= r;
+    await timedFit(model, xs, ys, empty());
+  }
 
   const without = [];
   const withCb = [];
+  const emptyCb = [];
+  const kinds = [
+    [without, fallback],
+    [withCb, telemetry],
+    [emptyCb, empty],
+  ];
   for (let i = 0; i < PAIRS; i++) {
     globalThis.gc?.();
-    if (i % 2 === 0) {
-      without.push(await timedFit(model, xs, ys, fallback()));
-      withCb.push(await timedFit(model, xs, ys, telemetry()));
-    } else {
-      withCb.push(await timedFit(model, xs, ys, telemetry()));
-      without.push(await timedFit(model, xs, ys, fallback()));
+    // The order rotates, so that no kind always follows another.
+    for (let j = 0; j < kinds.length; j++) {
+      const [runs, make] = kinds[(i + j) % kinds.length];
+      runs.push(await timedFit(model, xs, ys, make()));
     }
   }
   await onAppEnd();
@@ -129,6 +151,10 @@ async function fitOverheadCase() {
     hook_net_pct: hookPct(withCb) - hookPct(without),
     hook_us_per_batch_with: median(withCb.map((r) => (r.hookMs * 1000) / batchesPerFit)),
     hook_us_per_batch_without: median(without.map((r) => (r.hookMs * 1000) / batchesPerFit)),
+    hook_us_per_batch_empty: median(emptyCb.map((r) => (r.hookMs * 1000) / batchesPerFit)),
+    // The telemetry callback's own time: its hooks minus an empty callback's, fit by fit of the same round.
+    hook_us_per_batch_own: median(withCb.map((r, i) => ((r.hookMs - emptyCb[i].hookMs) * 1000) / batchesPerFit)),
+    hook_us_per_batch_first_fit: (firstWith.hookMs * 1000) / batchesPerFit,
     batch_ms: mWithout / batchesPerFit,
     batches_per_fit: batchesPerFit,
   };
