@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Attributes } from '../src/core/attributes.js';
+import { Event } from '../src/core/event.js';
 import { Span } from '../src/core/span.js';
 import { buildSpanRecord } from '../src/exporter/base-json-exporter.js';
-import { recordToJsonLine, spanRecordLine } from '../src/exporter/json-line.js';
+import { eventRecordLine, recordToJsonLine, spanRecordLine } from '../src/exporter/json-line.js';
 import { finiteNumberJson, mapValueJson, toJsonLine } from '../src/exporter/json-value.js';
 
 /** Serialises, checks the line is one line of JSON, and returns it with its parsed value. */
@@ -201,5 +202,25 @@ describe('spanRecordLine (the FileExporter fast path)', () => {
     // A caller-supplied timestamp_msec keeps its position and gets the event's real time (reference behaviour).
     assert.deepEqual(Object.keys(userTs.start_event.attributes), ['timestamp_msec', 'x']);
     assert.equal(userTs.start_event.attributes.timestamp_msec, cases[3]?.startTime.millisecondsSinceEpoch);
+  });
+});
+
+describe('record lines past the bound of the fragment caches', () => {
+  test('more distinct span names, event names and keys than the caches keep: the same bytes as the generic path', () => {
+    // The caches keep 4,096 names and keys; the names and keys after that are written without being kept.
+    for (let i = 0; i < 5000; i++) {
+      const span = Span.create(`span_${i}`, { spanAttributes: { [`key_${i}`]: i, shared: 'x' } });
+      span.stop();
+      assert.equal(spanRecordLine('complete', span, i, 7), recordToJsonLine(buildSpanRecord('complete', span, i, 7)), `span ${i}`);
+      const event = Event.create(`event_${i}`, { [`key_${i}`]: i / 3 });
+      const generic = recordToJsonLine({
+        type: 'event',
+        span_id: span.id,
+        event: { name: event.name, attributes: event.attributes },
+        count: i,
+        pid: 7,
+      });
+      assert.equal(eventRecordLine('event', event, span, i, 7), generic, `event ${i}`);
+    }
   });
 });

@@ -41,12 +41,16 @@ export class AttributesJsonMemo {
   private tailText = '';
   private tailReused = false;
 
-  /** `prefix` and `suffix` are written around the object (e.g. the key it is the value of). */
-  constructor(prefix = '', suffix = '') {
-    this.prefix = sequentialString(prefix);
-    this.suffix = sequentialString(suffix);
-    this.open = sequentialString(`${prefix}{`);
-    this.close = sequentialString(`}${suffix}`);
+  /**
+   * `prefix` and `suffix` are written around the object (e.g. the key it is the value of). `lasting`: the memo is
+   * kept for many records, so its fixed pieces are stored as single runs of characters (see sequentialString).
+   */
+  constructor(prefix = '', suffix = '', lasting = true) {
+    const fixed = lasting ? sequentialString : (s: string) => s;
+    this.prefix = fixed(prefix);
+    this.suffix = fixed(suffix);
+    this.open = fixed(`${prefix}{`);
+    this.close = fixed(`}${suffix}`);
     this.json = flatString(this.open + this.close);
   }
 

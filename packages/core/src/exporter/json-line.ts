@@ -21,15 +21,23 @@ class NameEntry {
   private eventMemo: AttributesJsonMemo | undefined;
   private eventJsonHeadCache: string | undefined;
 
-  constructor(name: string) {
-    this.quoted = sequentialString(quote(name));
-    this.afterSpanId = sequentialString(`","name":${this.quoted}`);
-    this.spanAttributes = new AttributesJsonMemo(',"attributes":');
+  /** `lasting`: the entry is cached, so its pieces are stored as single runs of characters (see sequentialString). */
+  constructor(
+    name: string,
+    private readonly lasting: boolean,
+  ) {
+    this.quoted = this.fixed(quote(name));
+    this.afterSpanId = this.fixed(`","name":${this.quoted}`);
+    this.spanAttributes = new AttributesJsonMemo(',"attributes":', '', lasting);
+  }
+
+  private fixed(s: string): string {
+    return this.lasting ? sequentialString(s) : s;
   }
 
   /** `","event":{"name":"name","attributes":` (closes the span id; the attributes' JSON text follows). */
   get eventJsonHead(): string {
-    this.eventJsonHeadCache ??= sequentialString(`","event":{"name":${this.quoted},"attributes":`);
+    this.eventJsonHeadCache ??= this.fixed(`","event":{"name":${this.quoted},"attributes":`);
     return this.eventJsonHeadCache;
   }
 
@@ -38,7 +46,7 @@ class NameEntry {
    * the span id; the count follows). The memo keeps the repeated end of the attributes and `,"count":` as one piece.
    */
   get eventAttributes(): AttributesJsonMemo {
-    this.eventMemo ??= new AttributesJsonMemo(`","event":{"name":${this.quoted},"attributes":`, '},"count":');
+    this.eventMemo ??= new AttributesJsonMemo(`","event":{"name":${this.quoted},"attributes":`, '},"count":', this.lasting);
     return this.eventMemo;
   }
 }
@@ -48,8 +56,9 @@ const names = new Map<string, NameEntry>();
 function nameEntry(name: string): NameEntry {
   let e = names.get(name);
   if (e === undefined) {
-    e = new NameEntry(name);
-    if (names.size < FRAGMENT_CACHE_LIMIT) names.set(name, e);
+    const lasting = names.size < FRAGMENT_CACHE_LIMIT;
+    e = new NameEntry(name, lasting);
+    if (lasting) names.set(name, e);
   }
   return e;
 }

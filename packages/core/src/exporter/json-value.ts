@@ -20,8 +20,9 @@ const keyCache = new Map<string, string>();
 export function keyPrefix(k: string): string {
   let p = keyCache.get(k);
   if (p === undefined) {
-    p = sequentialString(`${quote(k)}:`);
-    if (keyCache.size < FRAGMENT_CACHE_LIMIT) keyCache.set(k, p);
+    p = `${quote(k)}:`;
+    // Stored as one run of characters only when it is kept (see sequentialString).
+    if (keyCache.size < FRAGMENT_CACHE_LIMIT) keyCache.set(k, (p = sequentialString(p)));
   }
   return p;
 }
@@ -31,8 +32,8 @@ const commaKeyCache = new Map<string, string>();
 export function commaKeyPrefix(k: string): string {
   let p = commaKeyCache.get(k);
   if (p === undefined) {
-    p = sequentialString(`,${keyPrefix(k)}`);
-    if (commaKeyCache.size < FRAGMENT_CACHE_LIMIT) commaKeyCache.set(k, p);
+    p = `,${keyPrefix(k)}`;
+    if (commaKeyCache.size < FRAGMENT_CACHE_LIMIT) commaKeyCache.set(k, (p = sequentialString(p)));
   }
   return p;
 }
