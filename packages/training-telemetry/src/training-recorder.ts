@@ -13,6 +13,7 @@ import {
   OneLoggerError,
   readPackageVersion,
   Span,
+  StandardEventAttributeName,
   type StartSpanOptions,
   type StopSpanOptions,
   TracingTimestamp,
@@ -777,6 +778,7 @@ export class TrainingRecorder extends DefaultRecorder {
   private emitTrainingMetrics(loop: Span, ts: TracingTimestamp, throughputEnabled: boolean): void {
     const timer = this.trainIterationTimer;
     const throughput = throughputEnabled && this.throughputSummary.count > 0;
+    // Optional fields are passed as undefined when absent (create leaves them out): no object spread per update.
     const attributes = TrainingMetricsUpdateAttributes.create({
       trainIterationsStart: this.trainIterationsStart,
       currentIteration: this.completedOverall - 1,
@@ -789,26 +791,21 @@ export class TrainingRecorder extends DefaultRecorder {
       minIterationTimeSec: timer.minWindowDurationSec,
       maxIterationTimeSec: timer.maxWindowDurationSec,
       totalIterationTimeSec: timer.totalTimeSec,
-      ...(this.tokensJob !== undefined ? { trainTokens: this.tokensJob } : {}),
+      trainTokens: this.tokensJob,
       // Additive: the reference has the key but never fills it; absent unless logMetrics was given a loss.
-      ...(this.lastLoss !== undefined ? { latestLoss: this.lastLoss } : {}),
-      ...(this.flopsOverall !== undefined ? { completedFloatingPointOperationsOverall: this.flopsOverall } : {}),
+      latestLoss: this.lastLoss,
+      completedFloatingPointOperationsOverall: this.flopsOverall,
       totalFlops: this.flopsJob,
-      ...(throughput
-        ? {
-            trainThroughputPerGpu: this.throughputSummary.latestValue as number,
-            trainThroughputPerGpuMax: this.throughputSummary.maxValue as number,
-            trainThroughputPerGpuMin: this.throughputSummary.minValue as number,
-          }
-        : {}),
-      ...(this.firstIterationEnd !== undefined
-        ? { firstLoggedTrainIterationsFinishTimestampSec: this.firstIterationEnd.secondsSinceEpoch }
-        : {}),
-      ...(this.lastIterationEnd !== undefined
-        ? { lastLoggedTrainIterationsFinishTimestampSec: this.lastIterationEnd.secondsSinceEpoch }
-        : {}),
+      trainThroughputPerGpu: throughput ? (this.throughputSummary.latestValue as number) : undefined,
+      trainThroughputPerGpuMax: throughput ? (this.throughputSummary.maxValue as number) : undefined,
+      trainThroughputPerGpuMin: throughput ? (this.throughputSummary.minValue as number) : undefined,
+      firstLoggedTrainIterationsFinishTimestampSec: this.firstIterationEnd?.secondsSinceEpoch,
+      lastLoggedTrainIterationsFinishTimestampSec: this.lastIterationEnd?.secondsSinceEpoch,
     });
-    this.recordEvent(loop, new Event(EVENT.TRAINING_METRICS_UPDATE, ts, attributes));
+    // The collection is this event's own: timestamp_msec goes last, as the Event constructor would put it,
+    // without the constructor's copy of every attribute.
+    attributes.map.set(StandardEventAttributeName.TIMESTAMP_MSEC, ts.millisecondsSinceEpoch);
+    this.recordEvent(loop, Event.adopting(EVENT.TRAINING_METRICS_UPDATE, ts, attributes));
     this.lastReportedCompleted = this.completedOverall;
   }
 }
