@@ -96,7 +96,11 @@ function fill<T extends Attributes>(target: T, rows: readonly Row[], fields: unk
     }
     // DESIGN §4 / W7: a non-finite metric is left out rather than written as invalid JSON.
     if (typeof value === 'number' && !Number.isFinite(value)) continue;
-    target.add(key, convert(key, kind, value));
+    const converted = convert(key, kind, value);
+    // A primitive that passed convert (a finite number, a string, a boolean) is stored as it is, as `add` would
+    // store it; arrays and objects go through `add` for their frozen copy.
+    if (typeof converted !== 'object') target.map.set(key, converted);
+    else target.add(key, converted);
   }
   return target;
 }
