@@ -81,66 +81,29 @@ describe('AttributesJsonMemo (reuses the JSON of the previous map)', () => {
 
   test('a repeated tail after changed entries of other lengths, then a record that reuses part of that tail', () => {
     const memo = new AttributesJsonMemo('<', '>');
-    const write = (entries: [string, unknown][]) => {
-      const map = new Map(entries);
-      assert.equal(memo.write(map), `<${writeMap(map)}>`, JSON.stringify(entries));
+    const MS = 1_765_000_000_000;
+    // One record: loss, acc, step and (unless undefined) ms, in that order.
+    const write = (loss: number, acc: number, step: number, ms: number | undefined) => {
+      const map = new Map<string, number>([
+        ['loss', loss],
+        ['acc', acc],
+        ['step', step],
+      ]);
+      if (ms !== undefined) map.set('ms', ms);
+      assert.equal(memo.write(map), `<${writeMap(map)}>`, JSON.stringify([...map]));
     };
     // The tail (step, ms) is reused at a new position each time, since the values before it change length.
-    write([
-      ['loss', 0.5],
-      ['acc', 0.25],
-      ['step', 7],
-      ['ms', 1_765_000_000_000],
-    ]);
-    write([
-      ['loss', 1 / 3],
-      ['acc', 0.125],
-      ['step', 7],
-      ['ms', 1_765_000_000_000],
-    ]);
-    write([
-      ['loss', 2],
-      ['acc', 1 / 7],
-      ['step', 7],
-      ['ms', 1_765_000_000_000],
-    ]);
+    write(0.5, 0.25, 7, MS);
+    write(1 / 3, 0.125, 7, MS);
+    write(2, 1 / 7, 7, MS);
     // Same values up to step: the memo's prefix up to the end of step must come from the moved tail.
-    write([
-      ['loss', 2],
-      ['acc', 1 / 7],
-      ['step', 7],
-      ['ms', 1_765_000_000_001],
-    ]);
-    write([
-      ['loss', 2],
-      ['acc', 1 / 7],
-      ['step', 7],
-    ]);
+    write(2, 1 / 7, 7, MS + 1);
+    write(2, 1 / 7, 7, undefined);
     // An omitted first value: the tail's first entry is then written without a comma, and not taken from the memo.
-    write([
-      ['loss', Number.NaN],
-      ['acc', Number.NaN],
-      ['step', 7],
-      ['ms', 1_765_000_000_001],
-    ]);
-    write([
-      ['loss', Number.NaN],
-      ['acc', 0.5],
-      ['step', 7],
-      ['ms', 1_765_000_000_001],
-    ]);
-    write([
-      ['loss', Number.NaN],
-      ['acc', Number.NaN],
-      ['step', 7],
-      ['ms', 1_765_000_000_001],
-    ]);
-    write([
-      ['loss', 0.75],
-      ['acc', Number.NaN],
-      ['step', 7],
-      ['ms', 1_765_000_000_001],
-    ]);
+    write(Number.NaN, Number.NaN, 7, MS + 1);
+    write(Number.NaN, 0.5, 7, MS + 1);
+    write(Number.NaN, Number.NaN, 7, MS + 1);
+    write(0.75, Number.NaN, 7, MS + 1);
   });
 
   test('an array that is not frozen is never reused from the memo, even when it is the same object', () => {
