@@ -2,7 +2,7 @@
 // environment before v1's defaults, so a v1 job can be pointed at another W&B server without code changes.
 import { randomUUID } from 'node:crypto';
 import { ConfigError, type OneLoggerConfig } from '@nv-one-logger/core';
-import type { WandBExporterOptions } from '@nv-one-logger/wandb';
+import { WANDB_OPTION_NAMES, type WandBExporterOptions } from '@nv-one-logger/wandb';
 
 /** The team v1 runs were logged to. */
 export const V1_DEFAULT_ENTITY = 'hwinf_dcm';
@@ -18,27 +18,8 @@ export interface V1ExporterOptions extends Omit<WandBExporterOptions, 'metricNam
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const KEYS = new Set<string>([
-  'asyncMode',
-  'entity',
-  'project',
-  'host',
-  'apiKey',
-  'runName',
-  'saveDir',
-  'tags',
-  'runId',
-  'resume',
-  'mode',
-  'requestTimeoutMillis',
-  'maxQueueSize',
-  'transmitIntervalMillis',
-  'shutdownTimeoutMillis',
-  'maxRetries',
-  'retryInitialMillis',
-  'retryMaxMillis',
-  'onDrop',
-]);
+// The W&B exporters' options without `metricNaming`, and `asyncMode`.
+const KEYS = new Set<string>(['asyncMode', ...WANDB_OPTION_NAMES.filter((k) => k !== 'metricNaming')]);
 
 /**
  * The W&B exporter options for a v1-compatible exporter of the job `oneLoggerConfig`. Precedence per setting:

@@ -130,6 +130,11 @@ describe('C.2 V1CompatibleExporter', () => {
         () => new V1CompatibleExporter(config(), { async_mode: true } as never),
         /^ConfigError: V1ExporterOptions\.async_mode: is not an option/,
       );
+      // The options are the W&B exporters' (without metricNaming: the v1 contract names every metric) and asyncMode.
+      assert.throws(() => new V1CompatibleExporter(config(), { metricNaming: 'flat' } as never), {
+        message:
+          'V1ExporterOptions.metricNaming: is not an option; the options are asyncMode, entity, project, host, apiKey, runName, saveDir, tags, runId, resume, mode, requestTimeoutMillis, maxQueueSize, transmitIntervalMillis, shutdownTimeoutMillis, maxRetries, retryInitialMillis, retryMaxMillis, onDrop (got undefined)',
+      });
       assert.throws(() => new V1CompatibleExporter(config(), { asyncMode: 'yes' } as never), {
         message: 'V1ExporterOptions.asyncMode: must be true or false (got "yes")',
       });

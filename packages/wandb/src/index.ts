@@ -6,7 +6,7 @@ export type { SenderStats } from './history-sender.js';
 export type { MetricNamingStrategy, Named } from './naming.js';
 export { FlatMetricNamingStrategy, HierarchicalMetricNamingStrategy, MetricNaming } from './naming.js';
 export type { DropReport, ResolvedOptions, WandBExporterOptions } from './options.js';
-export { DEFAULT_HOST, DEFAULT_PROJECT, DEFAULT_TAGS, resolveOptions, WandbMode, WandbResume } from './options.js';
+export { DEFAULT_HOST, DEFAULT_PROJECT, DEFAULT_TAGS, resolveOptions, WANDB_OPTION_NAMES, WandbMode, WandbResume } from './options.js';
 export type { ReplayedRun, WandbReplayOptions, WandbReplayResult } from './replay.js';
 export { replayToWandb } from './replay.js';
 export type { BackoffSettings, WandbEndpoint } from './retry-policy.js';

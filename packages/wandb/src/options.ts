@@ -83,7 +83,8 @@ export interface ResolvedOptions {
   readonly onDrop: ((report: DropReport) => void) | undefined;
 }
 
-const KNOWN_KEYS = [
+/** The names of the W&B exporter options (unknown ones are refused). */
+export const WANDB_OPTION_NAMES = [
   'entity',
   'project',
   'host',
@@ -115,10 +116,10 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** Validates `options` strictly and applies `WANDB_*` variables and defaults (`asyncDefaults`: the async exporter's). */
 export function resolveOptions(options: WandBExporterOptions = {}, env: Env = process.env, asyncDefaults = false): ResolvedOptions {
   if (options === null || typeof options !== 'object') throw new ConfigError(FIELD, options, 'must be an object');
-  const known: readonly string[] = KNOWN_KEYS;
+  const known: readonly string[] = WANDB_OPTION_NAMES;
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
-      throw new ConfigError(`${FIELD}.${key}`, undefined, `is not an option; the options are ${KNOWN_KEYS.join(', ')}`);
+      throw new ConfigError(`${FIELD}.${key}`, undefined, `is not an option; the options are ${WANDB_OPTION_NAMES.join(', ')}`);
     }
   }
   const o = options as Record<string, unknown>;
