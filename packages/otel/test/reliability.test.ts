@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -12,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { DefaultRecorder, FileExporter, getRecorder, internalLogger, OneLoggerProvider, timedSpan } from '@nv-one-logger/core';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { freePort } from '../../core/test/helpers/free-port.js';
 import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { readRecords } from '../../core/test/helpers/records.js';
 import { type DropReport, OTelExporter, type OTelExporterOptions } from '../src/index.js';
@@ -40,13 +40,9 @@ afterEach(async () => {
   OneLoggerProvider.resetForTests();
 });
 
-/** A port on 127.0.0.1 where nothing listens (bound, then released). */
+/** A port on 127.0.0.1 where nothing listens. */
 async function deadUrl(): Promise<string> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return `http://127.0.0.1:${port}/v1/traces`;
+  return `http://127.0.0.1:${await freePort()}/v1/traces`;
 }
 
 interface Job {

@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DefaultRecorder, Event, FileExporter, getRecorder, internalLogger, OneLoggerProvider, timedSpan } from '@nv-one-logger/core';
+import { freePort } from '../../core/test/helpers/free-port.js';
 import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { readRecords } from '../../core/test/helpers/records.js';
 import { replayRecords } from '../src/index.js';
@@ -215,11 +215,8 @@ describe('one-logger replay: several files, --no-event-spans, --timeout-ms', () 
       file,
       '{"type":"complete","id":"a","name":"x","attributes":{"duration_msec":1},"start_event":{"name":"span_start","attributes":{"timestamp_msec":1700000000000}},"stop_event":{"name":"span_stop","attributes":{"timestamp_msec":1700000000001}},"count":1,"pid":1}\n',
     );
-    // A port on 127.0.0.1 where nothing listens (bound, then released).
-    const server = net.createServer();
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as net.AddressInfo;
-    await new Promise<void>((r) => server.close(() => r()));
+    // A port on 127.0.0.1 where nothing listens.
+    const port = await freePort();
     const t0 = performance.now();
     const run = await cli(['replay', file, '--otlp', `http://127.0.0.1:${port}/v1/traces`, '--timeout-ms', '500']);
     const ms = performance.now() - t0;

@@ -8,6 +8,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../core/test/helpers/free-port.js';
 import { readRecords } from '../../core/test/helpers/records.js';
 
 let dir = '';
@@ -72,11 +73,7 @@ function run(script: string, args: string[]): Promise<ChildResult> {
 
 /** A port on 127.0.0.1 where nothing listens: connections are refused, so the transport keeps retrying. */
 async function refusingCollector(): Promise<{ url: string; bytesReceived: () => number; close: () => Promise<void> }> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return { url: `http://127.0.0.1:${port}/v1/traces`, bytesReceived: () => 0, close: async () => undefined };
+  return { url: `http://127.0.0.1:${await freePort()}/v1/traces`, bytesReceived: () => 0, close: async () => undefined };
 }
 
 describe('issue 12 item 3: after shutdown() resolved, nothing of the OTel exporter keeps the process alive', () => {

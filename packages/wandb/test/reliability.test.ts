@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DefaultRecorder, Event, ExportError, FileExporter, internalLogger, OneLoggerProvider, Span, timedSpan } from '@nv-one-logger/core';
+import { freePort } from '../../core/test/helpers/free-port.js';
 import { captureLibraryLog } from '../../core/test/helpers/library-log.js';
 import { readRecords } from '../../core/test/helpers/records.js';
 import { HistorySender } from '../src/history-sender.js';
@@ -40,13 +40,9 @@ afterEach(async () => {
   OneLoggerProvider.resetForTests();
 });
 
-/** A port on 127.0.0.1 where nothing listens (bound, then released). */
+/** A port on 127.0.0.1 where nothing listens. */
 async function deadUrl(): Promise<string> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await freePort()}`;
 }
 
 interface Job {

@@ -2,23 +2,16 @@
 // config and storage, plus the training-job fixture as a child process.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../../core/test/helpers/free-port.js';
 
 export const PROMETHEUS_BIN = '/usr/bin/prometheus';
 export const PUSHGATEWAY_BIN = '/usr/bin/prometheus-pushgateway';
 export const JOB_FIXTURE = fileURLToPath(new URL('../fixtures/training-job.mjs', import.meta.url));
 
-/** A port on 127.0.0.1 that was free a moment ago (bound, then released). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
+export { freePort };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
