@@ -4,7 +4,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as tick } from 'node:timers/promises';
 import { DefaultRecorder, FileExporter, getRecorder, OneLoggerProvider, Span, timedSpan } from '../packages/core/dist/index.js';
-import { median } from './lib.mjs';
+import { interleaved } from './lib.mjs';
 
 const dir = mkdtempSync(join(os.tmpdir(), 'olbench-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -118,34 +118,6 @@ function writeFloorCase(kind) {
   const sec = (performance.now() - t0) / 1000;
   closeSync(fd);
   return { records_per_sec: n / sec, ns_per_write: (sec * 1e9) / n };
-}
-
-/**
- * Runs `chunks` (functions of a count) round after round, order rotating, `n` calls per chunk with a macrotask
- * turn after each (timers run as in a job), and returns each one's median ns per call over the rounds and, for
- * each pair `[a, b]` in `ratios`, the median of the per-round ratios a/b: adjacent chunks see the same machine
- * load, so the ratios hold on a loaded host.
- */
-async function interleaved(chunks, ratios, rounds = 40, n = 2048) {
-  const names = Object.keys(chunks);
-  for (let w = 0; w < 20; w++) {
-    for (const name of names) chunks[name](n);
-    await tick();
-  }
-  const ns = Object.fromEntries(names.map((k) => [k, []]));
-  for (let r = 0; r < rounds; r++) {
-    for (let j = 0; j < names.length; j++) {
-      const name = names[(r + j) % names.length];
-      const t0 = performance.now();
-      chunks[name](n);
-      await tick();
-      ns[name].push(((performance.now() - t0) * 1e6) / n);
-    }
-  }
-  const out = {};
-  for (const name of names) out[name] = median(ns[name]);
-  for (const [a, b] of ratios) out[`${a}/${b}`] = median(ns[a].map((x, r) => x / ns[b][r]));
-  return out;
 }
 
 /**

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { setImmediate as tick } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 export const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -11,6 +12,37 @@ export function median(values) {
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * Runs `chunks` (functions of a call count) round after round, the order rotating: each round runs `perRound`
+ * chunks of `n` calls of every one, with a macrotask turn after each chunk when `tick` (so timers run as in a
+ * job). Returns each one's median ns per call over the rounds and, for each pair `[a, b]` in `ratios`, the median
+ * of the per-round ratios a/b: adjacent rounds see the same machine load, so the ratios hold on a loaded host.
+ * The chunks are plain functions, which the JIT optimises like a job's own hot loop.
+ */
+export async function interleaved(chunks, ratios, { rounds = 40, n = 2048, perRound = 1, warmup = 20, tick: turn = true } = {}) {
+  const names = Object.keys(chunks);
+  for (let w = 0; w < warmup; w++) {
+    for (const name of names) chunks[name](n);
+    if (turn) await tick();
+  }
+  const ns = Object.fromEntries(names.map((k) => [k, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (let j = 0; j < names.length; j++) {
+      const name = names[(r + j) % names.length];
+      const t0 = performance.now();
+      for (let c = 0; c < perRound; c++) {
+        chunks[name](n);
+        if (turn) await tick();
+      }
+      ns[name].push(((performance.now() - t0) * 1e6) / (n * perRound));
+    }
+  }
+  const out = {};
+  for (const name of names) out[name] = median(ns[name]);
+  for (const [a, b] of ratios) out[`${a}/${b}`] = median(ns[a].map((x, r) => x / ns[b][r]));
+  return out;
 }
 
 /** Runs `script case` RUNS times in fresh processes; each prints one JSON object with numeric fields. */

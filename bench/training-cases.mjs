@@ -14,7 +14,7 @@ import {
   TrainingTelemetryProvider,
   trainingIteration,
 } from '../packages/training-telemetry/dist/index.js';
-import { median } from './lib.mjs';
+import { interleaved } from './lib.mjs';
 
 const dir = mkdtempSync(join(os.tmpdir(), 'olbench-training-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -100,39 +100,21 @@ function helperChunk(n) {
 }
 
 /**
- * Runs the chunk functions round after round (order rotating each round), `n` iterations per chunk, and returns
- * for each its median ns per iteration over the rounds, and for each pair `[a, b]` in `ratios` the median of
- * the per-round ratios a/b. Adjacent chunks see the same machine load, so the ratios hold on a loaded host.
- */
-function interleaved(chunks, ratios, rounds = 60, n = 10_000) {
-  const names = Object.keys(chunks);
-  for (const name of names) chunks[name](5 * n); // warm-up: every path compiled before the first round
-  const ns = Object.fromEntries(names.map((k) => [k, []]));
-  for (let r = 0; r < rounds; r++) {
-    for (let j = 0; j < names.length; j++) {
-      const name = names[(r + j) % names.length];
-      const t0 = performance.now();
-      chunks[name](n);
-      ns[name].push(((performance.now() - t0) * 1e6) / n);
-    }
-  }
-  const out = {};
-  for (const name of names) out[name] = median(ns[name]);
-  for (const [a, b] of ratios) out[`${a}/${b}`] = median(ns[a].map((x, r) => x / ns[b][r]));
-  return out;
-}
-
-/**
  * ns per iteration (start + end callbacks, metrics every 50 iterations written by the FileExporter, one write
  * per record) and through `trainingIteration(fn)`, each next to the floor loop measured in the same process.
  */
 async function callbacksCase() {
   setUp();
-  const m = interleaved({ floor: floorChunk, floorWithWrites: floorWithWritesChunk, callbacks: callbacksChunk, helper: helperChunk }, [
-    ['callbacks', 'floor'],
-    ['callbacks', 'floorWithWrites'],
-    ['helper', 'callbacks'],
-  ]);
+  const m = await interleaved(
+    { floor: floorChunk, floorWithWrites: floorWithWritesChunk, callbacks: callbacksChunk, helper: helperChunk },
+    [
+      ['callbacks', 'floor'],
+      ['callbacks', 'floorWithWrites'],
+      ['helper', 'callbacks'],
+    ],
+    // Rounds of 10,000 iterations each, no macrotask turn in between (the iteration path has no timers).
+    { rounds: 60, n: 10_000, warmup: 5, tick: false },
+  );
   await tearDown();
   return {
     ns_per_iteration: m.callbacks,
@@ -202,11 +184,7 @@ function floorChunkOf(from, n) {
   for (let i = from; i < from + n; i++) floorLogTwo(i);
 }
 
-/**
- * ns per logMetrics call (two metrics, one record written per call) and per call of its floor, in rounds of
- * 40 chunks of 256 calls with a macrotask turn between chunks, the two alternating round by round (order
- * rotating), so that both see the same machine load: the ratio holds on a loaded host.
- */
+/** ns per logMetrics call (two metrics, one record written per call) and per call of its floor, interleaved. */
 async function logMetricsCase() {
   setUp(true);
   const recorder = TrainingTelemetryProvider.instance().recorder;
@@ -219,29 +197,23 @@ async function logMetricsCase() {
     bytes: Buffer.allocUnsafeSlow(64 * 1024 + 3 * 4096),
     length: 0,
   };
-  const tick = () => new Promise((r) => setImmediate(r));
-  const variants = { library: logChunk, floor: floorChunkOf };
   let next = 0;
-  const run = async (chunk, chunks) => {
-    const t0 = performance.now();
-    for (let c = 0; c < chunks; c++) {
-      chunk(next, 256);
-      next += 256;
-      await tick();
-    }
-    return ((performance.now() - t0) * 1e6) / (chunks * 256);
+  const at = (chunk) => (n) => {
+    chunk(next, n);
+    next += n;
   };
-  for (const chunk of Object.values(variants)) await run(chunk, 200); // warm-up
-  const ns = { library: [], floor: [] };
-  for (let r = 0; r < 40; r++) {
-    const order = r % 2 === 0 ? ['library', 'floor'] : ['floor', 'library'];
-    for (const k of order) ns[k].push(await run(variants[k], 100));
-  }
+  // Rounds of 100 chunks of 256 calls, a macrotask turn after each chunk (the buffered file's timer runs).
+  const m = await interleaved({ library: at(logChunk), floor: at(floorChunkOf) }, [['library', 'floor']], {
+    rounds: 40,
+    n: 256,
+    perRound: 100,
+    warmup: 200,
+  });
   await tearDown();
   return {
-    ns_per_call: median(ns.library),
-    floor_ns_per_call: median(ns.floor),
-    ratio_to_floor: median(ns.library.map((x, r) => x / ns.floor[r])),
+    ns_per_call: m.library,
+    floor_ns_per_call: m.floor,
+    ratio_to_floor: m['library/floor'],
   };
 }
 
