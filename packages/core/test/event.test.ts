@@ -40,6 +40,18 @@ describe('Event', () => {
     assert.deepEqual(event.attributes.toJSON(), { timestamp_msec: TS_MSEC });
   });
 
+  test('adopting keeps the given collection as it is (order, no copy) and behaves as a constructed event', () => {
+    const attributes = new Attributes({ loss: 0.25, global_step: 7 });
+    attributes.map.set('timestamp_msec', TS_MSEC);
+    const event = Event.adopting('training_metrics_update', TS, attributes);
+    assert.ok(event instanceof Event);
+    assert.equal(event.attributes, attributes);
+    assert.deepEqual([...event.attributes.map.keys()], ['loss', 'global_step', 'timestamp_msec']);
+    const constructed = new Event('training_metrics_update', TS, { loss: 0.25, global_step: 7 });
+    assert.ok(event.equals(constructed));
+    assert.deepEqual(event.toJSON(), constructed.toJSON());
+  });
+
   test('ofAttributesJson: attributes parsed from the text when first read, in its order; behaves as a constructed event', () => {
     const json = `{"loss":0.25,"val/acc-top.1":1e-7,"__proto__":3,"global_step":7,"timestamp_msec":${TS_MSEC}}`;
     const event = Event.ofAttributesJson('model_metrics', TS, json);
