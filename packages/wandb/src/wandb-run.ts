@@ -2,7 +2,14 @@
 // it (UpsertBucket), append history lines and the summary (file_stream), finish it (complete + exitcode).
 // Holds the run's offsets; they advance only when the server confirmed the lines.
 
-import { encodeRunConfig, RUN_RESUME_STATUS_QUERY, UPSERT_BUCKET_MUTATION, upsertVariables, VIEWER_QUERY } from './graphql.js';
+import {
+  encodeRunConfig,
+  RUN_RESUME_STATUS_QUERY,
+  UPSERT_BUCKET_MUTATION,
+  type UpsertVariable,
+  upsertVariables,
+  VIEWER_QUERY,
+} from './graphql.js';
 import { keyJson, objectJsonLiteral, valueJson } from './history-line.js';
 import type { TransportResult, WandbHttpTransport } from './http-transport.js';
 import type { WandbResume } from './options.js';
@@ -101,22 +108,9 @@ export class WandbRun {
     let mergedConfig: Record<string, unknown> = { ...config };
     if (this.identity.resume !== undefined) mergedConfig = await this.checkResume(mergedConfig, send);
     const configText = encodeRunConfig(mergedConfig);
-    const result = await send((signal) =>
-      this.transport.graphql(
-        'UpsertBucket',
-        UPSERT_BUCKET_MUTATION,
-        upsertVariables({
-          id: this.storageId,
-          name: this.identity.runId,
-          project: this.identity.project,
-          entity: this.entity,
-          displayName: this.identity.displayName,
-          config: configText,
-          host: this.identity.host,
-          tags: [...this.identity.tags],
-        }),
-        signal,
-      ),
+    const result = await this.upsertBucket(
+      { displayName: this.identity.displayName, config: configText, host: this.identity.host, tags: [...this.identity.tags] },
+      send,
     );
     if (result.kind !== 'success') throw new RunStartError(`could not create the run: ${result.message}`);
     const bucket = (result.body as { upsertBucket?: { bucket?: Record<string, unknown> } } | null)?.upsertBucket?.bucket;
@@ -129,24 +123,23 @@ export class WandbRun {
     this.started = true;
   }
 
+  /** One UpsertBucket of this run (its storage id, run id, project and entity) with `fields` set. */
+  private upsertBucket(fields: Partial<Record<UpsertVariable, unknown>>, send: Send): Promise<TransportResult> {
+    const variables = upsertVariables({
+      id: this.storageId,
+      name: this.identity.runId,
+      project: this.identity.project,
+      entity: this.entity,
+      ...fields,
+    });
+    return send((signal) => this.transport.graphql('UpsertBucket', UPSERT_BUCKET_MUTATION, variables, signal));
+  }
+
   /** Sends the config again when it changed since the run was created (e.g. a training config attached later). */
   async updateConfig(config: Readonly<Record<string, unknown>>, send: Send): Promise<TransportResult | undefined> {
     const configText = encodeRunConfig({ ...this.resumedConfig, ...config });
     if (!this.started || configText === this.sentConfig) return undefined;
-    const result = await send((signal) =>
-      this.transport.graphql(
-        'UpsertBucket',
-        UPSERT_BUCKET_MUTATION,
-        upsertVariables({
-          id: this.storageId,
-          name: this.identity.runId,
-          project: this.identity.project,
-          entity: this.entity,
-          config: configText,
-        }),
-        signal,
-      ),
-    );
+    const result = await this.upsertBucket({ config: configText }, send);
     if (result.kind === 'success') this.sentConfig = configText;
     return result;
   }
