@@ -11,7 +11,7 @@
 //   WARM_FITS times before measuring (the first telemetry fit is reported as the cold figure).
 // epoch_interleaved: one long fit whose epochs rotate between the telemetry callback and TF.js's default callback
 //   (twice, as an A/A control): adjacent epochs see the same machine load, and the A/A figure is the noise floor.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -49,31 +49,46 @@ function buildModel() {
   return model;
 }
 
+// Batch metrics and training updates every LOG_EVERY iterations: 10 by default (a conservative setup), 50 (the
+// config's default) in the fit_overhead_n50 case.
+let LOG_EVERY = 10;
+
 function configure(model, file, epochs, samples) {
   TrainingTelemetryProvider.instance()
     .withBaseConfig({
       ...tfjsBaseConfig({ applicationName: 'bench-tfjs', sessionTag: 'bench' }),
-      // Throughput on (FLOPs estimated from the layers) and an update every 10 iterations: a conservative setup.
-      telemetryConfig: { ...configFromModel(model, { batchSize: BATCH, epochs, samples }), logEveryNTrainIterations: 10 },
+      // Throughput on (FLOPs estimated from the layers).
+      telemetryConfig: { ...configFromModel(model, { batchSize: BATCH, epochs, samples }), logEveryNTrainIterations: LOG_EVERY },
     })
     .withExporter(new FileExporter({ filePath: join(dir, file) }))
     .configureProvider();
 }
 
-/** Adds up the synchronous time spent in the batch hooks (everything up to their first await). */
+/**
+ * Adds up the synchronous time spent in the batch hooks (everything up to their first await: on the cpu backend
+ * the telemetry callback's batch hooks do all their work synchronously), and keeps each batch end's time, split
+ * by whether the telemetry callback logged at that step.
+ */
 function measured(Base) {
   return class extends Base {
     hookMs = 0;
+    beginUs = [];
+    plainEndUs = [];
+    loggedEndUs = [];
     onBatchBegin(batch, logs) {
       const t = performance.now();
       const p = super.onBatchBegin(batch, logs);
-      this.hookMs += performance.now() - t;
+      const dt = performance.now() - t;
+      this.hookMs += dt;
+      this.beginUs.push(dt * 1000);
       return p;
     }
     onBatchEnd(batch, logs) {
       const t = performance.now();
       const p = super.onBatchEnd(batch, logs);
-      this.hookMs += performance.now() - t;
+      const dt = performance.now() - t;
+      this.hookMs += dt;
+      (this.globalStep !== undefined && this.globalStep % LOG_EVERY === 0 ? this.loggedEndUs : this.plainEndUs).push(dt * 1000);
       return p;
     }
   };
@@ -93,10 +108,11 @@ const WARM_FITS = Number(process.env.BENCH_TFJS_WARM_FITS ?? 3);
 async function timedFit(model, xs, ys, callback) {
   const t0 = performance.now();
   await model.fit(xs, ys, { epochs: EPOCHS, batchSize: BATCH, validationSplit: VALIDATION_SPLIT, verbose: 0, callbacks: [callback] });
-  return { ms: performance.now() - t0, hookMs: callback.hookMs };
+  return { ms: performance.now() - t0, hookMs: callback.hookMs, callback };
 }
 
-async function fitOverheadCase() {
+async function fitOverheadCase(logEvery = 10) {
+  LOG_EVERY = logEvery;
   const xs = tf.randomNormal([SAMPLES, FEATURES], 0, 1, 'float32', 1);
   const ys = tf.randomNormal([SAMPLES, 1], 0, 1, 'float32', 2);
   const model = buildModel();
@@ -155,6 +171,12 @@ async function fitOverheadCase() {
     // The telemetry callback's own time: its hooks minus an empty callback's, fit by fit of the same round.
     hook_us_per_batch_own: median(withCb.map((r, i) => ((r.hookMs - emptyCb[i].hookMs) * 1000) / batchesPerFit)),
     hook_us_per_batch_first_fit: (firstWith.hookMs * 1000) / batchesPerFit,
+    // Split of the telemetry callback's batch hooks over the measured fits: begin, an end that only ends the
+    // iteration, an end that also logs the batch metrics and writes the training update (every LOG_EVERY steps).
+    hook_us_begin: median(withCb.flatMap((r) => r.callback.beginUs)),
+    hook_us_end_plain: median(withCb.flatMap((r) => r.callback.plainEndUs)),
+    hook_us_end_logged: median(withCb.flatMap((r) => r.callback.loggedEndUs)),
+    log_every: LOG_EVERY,
     batch_ms: mWithout / batchesPerFit,
     batches_per_fit: batchesPerFit,
   };
@@ -248,7 +270,72 @@ async function epochInterleavedCase() {
   };
 }
 
-const cases = { fit_overhead: fitOverheadCase, epoch_interleaved: epochInterleavedCase };
+/**
+ * What single operations cost inside a batch hook of a fit (TF.js kernels run between hooks, so the caches are
+ * cold), each the first of its kind in the hook and again right after: a clock read; a write(2) of a 250-byte
+ * line to a file, every 10th batch like the callback's records at N = 10 (what the per-record FileExporter does
+ * per record); reading the loss with `data()` and with `dataSync()`. The figures the telemetry callback's hook
+ * times are made of, measured on this machine.
+ */
+async function hookContextCase() {
+  const xs = tf.randomNormal([SAMPLES, FEATURES], 0, 1, 'float32', 1);
+  const ys = tf.randomNormal([SAMPLES, 1], 0, 1, 'float32', 2);
+  const model = buildModel();
+  const fd = openSync(join(dir, 'context.jsonl'), 'w');
+  const line = `${'x'.repeat(249)}\n`;
+  const t = { clock1: [], clock2: [], write1: [], write2: [], data: [], dataSync: [] };
+  class Probe extends tf.Callback {
+    onBatchEnd(batch, logs) {
+      const t0 = performance.now();
+      const t1 = performance.now();
+      const t2 = performance.now();
+      const read = logs.loss.data();
+      const t3 = performance.now();
+      logs.loss.dataSync();
+      const t4 = performance.now();
+      if (this.measure) {
+        t.clock1.push(t1 - t0);
+        t.clock2.push(t2 - t1);
+        t.data.push(t3 - t2);
+        t.dataSync.push(t4 - t3);
+      }
+      if ((batch + 1) % 10 === 0) {
+        const w0 = performance.now();
+        writeSync(fd, line);
+        const w1 = performance.now();
+        writeSync(fd, line);
+        const w2 = performance.now();
+        if (this.measure) {
+          t.write1.push(w1 - w0);
+          t.write2.push(w2 - w1);
+        }
+      }
+      return read;
+    }
+  }
+  for (let i = 0; i < WARM_FITS + PAIRS; i++) {
+    const probe = new Probe();
+    probe.measure = i >= WARM_FITS;
+    await model.fit(xs, ys, { epochs: EPOCHS, batchSize: BATCH, verbose: 0, callbacks: [probe] });
+  }
+  closeSync(fd);
+  const us = (values) => median(values) * 1000;
+  return {
+    clock_first_us: us(t.clock1),
+    clock_second_us: us(t.clock2),
+    write_first_us: us(t.write1),
+    write_second_us: us(t.write2),
+    data_us: us(t.data),
+    data_sync_us: us(t.dataSync),
+  };
+}
+
+const cases = {
+  fit_overhead: () => fitOverheadCase(10),
+  fit_overhead_n50: () => fitOverheadCase(50),
+  epoch_interleaved: epochInterleavedCase,
+  hook_context: hookContextCase,
+};
 const name = process.argv[2];
 if (!cases[name]) {
   console.error(`unknown case ${name}; known: ${Object.keys(cases).join(', ')}`);

@@ -6,8 +6,11 @@ import { runCase, writeResults } from './lib.mjs';
 
 const script = fileURLToPath(new URL('./tfjs-cases.mjs', import.meta.url));
 const r = {};
-for (const c of ['fit_overhead', 'epoch_interleaved']) r[c] = runCase(script, c);
+for (const c of ['fit_overhead', 'fit_overhead_n50', 'epoch_interleaved', 'hook_context']) r[c] = runCase(script, c);
 const f = r.fit_overhead;
+const f50 = r.fit_overhead_n50;
+const h = r.hook_context;
+const us = (x) => `${x.toFixed(1)} µs`;
 const e = r.epoch_interleaved;
 const pct = (x) => `${x.toFixed(2)} %`;
 writeResults('tfjs', r, [
@@ -24,10 +27,31 @@ writeResults('tfjs', r, [
   ['  per batch, telemetry callback', `${f.hook_us_per_batch_with.toFixed(1)} µs`, 'info', true],
   ['  per batch, a callback whose hooks do nothing (floor)', `${f.hook_us_per_batch_empty.toFixed(1)} µs`, 'floor', true],
   [
-    "  per batch, the telemetry callback's own time (minus the floor)",
-    `${f.hook_us_per_batch_own.toFixed(1)} µs`,
+    "  per batch, the telemetry callback's own time (minus the floor), metrics every 10 steps",
+    us(f.hook_us_per_batch_own),
     '<= 5 µs',
     f.hook_us_per_batch_own <= 5,
   ],
-  ['  per batch, telemetry callback, first fit in the process (JIT cold)', `${f.hook_us_per_batch_first_fit.toFixed(1)} µs`, 'info', true],
+  [
+    '    begin / plain end / end that logs (medians)',
+    `${us(f.hook_us_begin)} / ${us(f.hook_us_end_plain)} / ${us(f.hook_us_end_logged)}`,
+    'info',
+    true,
+  ],
+  ['  the same, metrics every 50 steps (the config default)', us(f50.hook_us_per_batch_own), '<= 5 µs', f50.hook_us_per_batch_own <= 5],
+  [
+    '    begin / plain end / end that logs (medians)',
+    `${us(f50.hook_us_begin)} / ${us(f50.hook_us_end_plain)} / ${us(f50.hook_us_end_logged)}`,
+    'info',
+    true,
+  ],
+  ['  per batch, telemetry callback, first fit in the process (JIT cold)', us(f.hook_us_per_batch_first_fit), 'info', true],
+  ['in a batch hook: clock read, first / second', `${us(h.clock_first_us)} / ${us(h.clock_second_us)}`, 'context', true],
+  [
+    'in a batch hook: write(2) of a line every 10 batches, first / second',
+    `${us(h.write_first_us)} / ${us(h.write_second_us)}`,
+    'context',
+    true,
+  ],
+  ['in a batch hook: loss.data() / loss.dataSync()', `${us(h.data_us)} / ${us(h.data_sync_us)}`, 'context', true],
 ]);

@@ -16,7 +16,7 @@ import {
 } from '@nv-one-logger/training-telemetry';
 import * as tf from '@tensorflow/tfjs';
 import { type SaveTarget, saveModelWithTelemetry } from './checkpoint-save.js';
-import { metricsFromLogs } from './log-metrics.js';
+import { metricsFromLogs, metricsFromLogsNow } from './log-metrics.js';
 import { activeRecorder, nowMs, quietly, recordError } from './telemetry.js';
 import { type FitParams, fitParamsOf, internalsOf, stepsPerEpochOf, type UnresolvedLogs } from './tfjs-internals.js';
 import { interceptValidation, type ValidationHooks } from './validation-interceptor.js';
@@ -172,6 +172,8 @@ export class OneLoggerTfjsCallback extends tf.Callback {
   private lastBatchEndMs: number | undefined;
   /** syncPerBatch on an asynchronous backend (decided per fit). */
   private syncThisFit = false;
+  /** The backend's kernels have completed when a hook runs, so logged tensors are read synchronously (per fit). */
+  private readsNowThisFit = false;
   /** Whether this fit validates (then the batch end time is kept for a validation that is not intercepted). */
   private validatesThisFit = false;
   private lastCheckpointStep = -1;
@@ -268,7 +270,8 @@ export class OneLoggerTfjsCallback extends tf.Callback {
     this.validatedThisEpoch = false;
     this.lastBatchEndMs = undefined;
     this.lastYieldMs = performance.now();
-    this.syncThisFit = this.syncPerBatch && !SYNCHRONOUS_BACKENDS.has(tf.getBackend());
+    this.readsNowThisFit = SYNCHRONOUS_BACKENDS.has(tf.getBackend());
+    this.syncThisFit = this.syncPerBatch && !this.readsNowThisFit;
     this.validatesThisFit = params.doValidation;
     const recording = activeRecorder() !== undefined;
     if (recording) this.checkBatchSize(params);
@@ -285,7 +288,8 @@ export class OneLoggerTfjsCallback extends tf.Callback {
 
   // The batch hooks run once per batch, a few hundred times per fit: too few calls for V8 to optimise them early,
   // so what they execute is what they cost. They are plain functions that return a settled promise (TF.js awaits
-  // each hook) and take the async path only in a batch that has something to wait for.
+  // each hook) and take the async path only in a batch that has something to wait for: a metric to read from an
+  // asynchronous backend, the kernels to wait for, a checkpoint or a yield.
 
   override onBatchBegin(): Promise<void> {
     // Defensive, like the Lightning validation guard: never leave an iteration open across batches.
@@ -299,21 +303,24 @@ export class OneLoggerTfjsCallback extends tf.Callback {
     const open = this.iterationOpen;
     const stepDone = open ? this.step + 1 : this.step;
     const metricsEvery = this.metricsEveryThisFit;
+    const metricsDue = metricsEvery !== undefined && stepDone % metricsEvery === 0;
     const checkpointEvery = this.checkpointEvery?.batches;
     if (
-      (metricsEvery !== undefined && stepDone % metricsEvery === 0) ||
+      (metricsDue && !this.readsNowThisFit) ||
       (open && this.syncThisFit && telemetryRuntime.enabled) ||
       (checkpointEvery !== undefined && stepDone % checkpointEvery === 0) ||
       (this.yieldEveryMs !== undefined && performance.now() - this.lastYieldMs >= this.yieldEveryMs)
     ) {
       return this.onBatchEndWaiting(batch, logs);
     }
+    // Metrics before the iteration ends, so that a training update due at this step carries this batch's loss.
+    if (metricsDue) this.logFitMetricsNow(logs, stepDone);
     if (open) this.endIteration();
     if (this.validatesThisFit) this.lastBatchEndMs = nowMs();
     return SETTLED;
   }
 
-  /** `onBatchEnd` of a batch that logs metrics, waits for its kernels, saves a checkpoint or yields. */
+  /** `onBatchEnd` of a batch that waits: for its metrics or kernels (asynchronous backends), a checkpoint or a yield. */
   private async onBatchEndWaiting(_batch: number, logs?: UnresolvedLogs): Promise<void> {
     // The batch's metrics are logged before its iteration ends, so a training update due at this step carries
     // this batch's loss as latest_loss. (When fit validated inside this batch, its iteration has ended already.)
@@ -380,12 +387,29 @@ export class OneLoggerTfjsCallback extends tf.Callback {
     }
   }
 
-  /** The TF.js logs as one model_metrics event at the current global step; never fails the fit. */
+  /** The TF.js logs as one model_metrics event at `step`; never fails the fit. */
   private async logFitMetrics(logs: UnresolvedLogs | undefined, step: number): Promise<void> {
+    if (this.readsNowThisFit) {
+      this.logFitMetricsNow(logs, step);
+      return;
+    }
     if (!telemetryRuntime.enabled) return;
     let metrics: Record<string, number> | undefined;
     try {
       metrics = await metricsFromLogs(logs);
+    } catch (e) {
+      internalLogger.warning(`Could not read the metrics of the TF.js logs: ${messageOf(e)}`);
+      return;
+    }
+    if (metrics !== undefined) logMetrics(metrics, { step });
+  }
+
+  /** As `logFitMetrics`, on a backend whose tensors are read synchronously. */
+  private logFitMetricsNow(logs: UnresolvedLogs | undefined, step: number): void {
+    if (!telemetryRuntime.enabled) return;
+    let metrics: Record<string, number> | undefined;
+    try {
+      metrics = metricsFromLogsNow(logs);
     } catch (e) {
       internalLogger.warning(`Could not read the metrics of the TF.js logs: ${messageOf(e)}`);
       return;

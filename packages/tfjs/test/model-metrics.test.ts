@@ -161,6 +161,50 @@ describe('OneLoggerTfjsCallback model metrics', () => {
     }
   });
 
+  test('on the cpu backend a logged batch is recorded inside its onBatchEnd (tensors read with dataSync); on a backend not known to be synchronous, after data() resolves', async () => {
+    // The records of a batch that logs, as they stand when onBatchEnd has returned but before its promise is awaited.
+    const loggedWhenReturned = async (): Promise<{ steps: number[]; losses: Map<number, number> }> => {
+      env = setup(); // logEveryNTrainIterations: 5
+      const { xs, ys } = data(N);
+      const model = mlp();
+      const cb = new OneLoggerTfjsCallback({ yieldEvery: 'never' });
+      const steps: number[] = [];
+      const onBatchEnd = cb.onBatchEnd.bind(cb);
+      cb.onBatchEnd = (batch, logs) => {
+        const step = cb.globalStep + 1; // the step this batch completes
+        const p = onBatchEnd(batch, logs);
+        const written = metricEvents((env as Setup).records()).filter((e) => e.global_step === step);
+        if (written.length > 0) steps.push(step);
+        return p;
+      };
+      const seen: Seen = { batchLoss: new Map(), epochLogs: [] };
+      await model.fit(xs, ys, { epochs: 3, batchSize: BATCH, callbacks: [cb, observer(cb, seen)], verbose: 0, validationSplit: 0 });
+      await onAppEnd();
+      const events = metricEvents((env as Setup).records()).filter((e) => e.global_step % 5 === 0 && e.global_step % PER_EPOCH !== 0);
+      for (const e of events) assert.equal(e.loss, seen.batchLoss.get(e.global_step), `loss at step ${e.global_step}`);
+      assert.deepEqual(
+        events.map((e) => e.global_step),
+        [5, 10, 15, 20],
+      );
+      env.cleanup();
+      env = undefined;
+      return { steps, losses: seen.batchLoss };
+    };
+    assert.deepEqual((await loggedWhenReturned()).steps, [5, 10, 15, 20]);
+
+    // The cpu kernels under another backend name: the callback cannot know they are synchronous.
+    const cpu = tf.findBackend('cpu') as tf.KernelBackend;
+    for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: 'cpu-unknown' });
+    tf.registerBackend('cpu-unknown', () => new (cpu.constructor as new () => tf.KernelBackend)());
+    await tf.setBackend('cpu-unknown');
+    try {
+      assert.deepEqual((await loggedWhenReturned()).steps, []);
+    } finally {
+      await tf.setBackend('cpu');
+      tf.removeBackend('cpu-unknown');
+    }
+  });
+
   test('bad options are rejected with the field, the value and the rule', () => {
     assert.throws(
       () => new OneLoggerTfjsCallback({ logMetricsEvery: 0, callOnAppStart: false }),
