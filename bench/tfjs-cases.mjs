@@ -104,6 +104,8 @@ const MeasuredEmpty = measured(EmptyCallback);
 // Fits of each kind before the measured ones: the hooks run a few hundred times per fit, and V8 optimises them
 // only after a few fits; a training job runs thousands of batches.
 const WARM_FITS = Number(process.env.BENCH_TFJS_WARM_FITS ?? 3);
+// The longer job: 30 more fits of 232 batches (7,000 batches, 140 of them logged at N = 50) before measuring.
+const LONG_WARM_FITS = Number(process.env.BENCH_TFJS_LONG_WARM_FITS ?? 30);
 
 async function timedFit(model, xs, ys, callback) {
   const t0 = performance.now();
@@ -111,14 +113,18 @@ async function timedFit(model, xs, ys, callback) {
   return { ms: performance.now() - t0, hookMs: callback.hookMs, callback };
 }
 
-async function fitOverheadCase(logEvery = 10) {
+/**
+ * `longWarmFits`: telemetry fits run after the warm-up and before measuring, for the figure of a longer job
+ * (V8 optimises code that runs once per batch, and more so once per logged batch, only after thousands of calls).
+ */
+async function fitOverheadCase(logEvery, longWarmFits = 0) {
   LOG_EVERY = logEvery;
   const xs = tf.randomNormal([SAMPLES, FEATURES], 0, 1, 'float32', 1);
   const ys = tf.randomNormal([SAMPLES, 1], 0, 1, 'float32', 2);
   const model = buildModel();
   const trainSamples = Math.floor(SAMPLES * (1 - VALIDATION_SPLIT));
   const batchesPerFit = EPOCHS * Math.ceil(trainSamples / BATCH);
-  configure(model, 'fit.jsonl', EPOCHS * (WARM_FITS + PAIRS), trainSamples);
+  configure(model, 'fit.jsonl', EPOCHS * (WARM_FITS + longWarmFits + PAIRS), trainSamples);
   const telemetry = () => new MeasuredTelemetry({ callOnAppStart: false });
   const fallback = () => new MeasuredDefault({});
   const empty = () => new MeasuredEmpty();
@@ -132,6 +138,7 @@ async function fitOverheadCase(logEvery = 10) {
     firstWith ??= r;
     await timedFit(model, xs, ys, empty());
   }
+  for (let i = 0; i < longWarmFits; i++) await timedFit(model, xs, ys, telemetry());
 
   const without = [];
   const withCb = [];
@@ -333,6 +340,7 @@ async function hookContextCase() {
 const cases = {
   fit_overhead: () => fitOverheadCase(10),
   fit_overhead_n50: () => fitOverheadCase(50),
+  fit_overhead_n50_long: () => fitOverheadCase(50, LONG_WARM_FITS),
   epoch_interleaved: epochInterleavedCase,
   hook_context: hookContextCase,
 };

@@ -6,9 +6,12 @@ import { runCase, writeResults } from './lib.mjs';
 
 const script = fileURLToPath(new URL('./tfjs-cases.mjs', import.meta.url));
 const r = {};
-for (const c of ['fit_overhead', 'fit_overhead_n50', 'epoch_interleaved', 'hook_context']) r[c] = runCase(script, c);
+for (const c of ['fit_overhead', 'fit_overhead_n50', 'fit_overhead_n50_long', 'epoch_interleaved', 'hook_context']) {
+  r[c] = runCase(script, c);
+}
 const f = r.fit_overhead;
 const f50 = r.fit_overhead_n50;
+const f50long = r.fit_overhead_n50_long;
 const h = r.hook_context;
 const us = (x) => `${x.toFixed(1)} µs`;
 const e = r.epoch_interleaved;
@@ -42,6 +45,18 @@ writeResults('tfjs', r, [
   [
     '    begin / plain end / end that logs (medians)',
     `${us(f50.hook_us_begin)} / ${us(f50.hook_us_end_plain)} / ${us(f50.hook_us_end_logged)}`,
+    'info',
+    true,
+  ],
+  [
+    `  the same after ${f50long.batches_per_fit * 30} more batches (a longer job)`,
+    us(f50long.hook_us_per_batch_own),
+    '<= 5 µs',
+    f50long.hook_us_per_batch_own <= 5,
+  ],
+  [
+    '    begin / plain end / end that logs (medians)',
+    `${us(f50long.hook_us_begin)} / ${us(f50long.hook_us_end_plain)} / ${us(f50long.hook_us_end_logged)}`,
     'info',
     true,
   ],
