@@ -136,7 +136,7 @@ describe('examples/multi-rank: a job of four ranks, rank 2 slowed', () => {
       trs.map((tr) => ({
         rank: tr.getAttribute('data-rank'),
         straggler: tr.getAttribute('data-straggler'),
-        background: getComputedStyle(tr.cells[0] as Element).backgroundColor,
+        background: getComputedStyle((tr as HTMLTableRowElement).cells[0] as Element).backgroundColor,
       })),
     );
     assert.equal(rows.length, 4);

@@ -74,8 +74,9 @@ test('the TF.js demo trains, checkpoints, records, summarizes, and resumes from 
     assert.equal(reloaded.name, 'mlp_classifier');
     const probs = reloaded.predict(tf.zeros([1, 8])) as tf.Tensor;
     assert.deepEqual(probs.shape, [1, 3]);
-    assert.ok(Math.abs((await probs.sum().data())[0] - 1) < 1e-4);
-    tf.dispose([probs, reloaded]);
+    assert.ok(Math.abs(((await probs.sum().data())[0] as number) - 1) < 1e-4);
+    probs.dispose();
+    reloaded.dispose();
 
     let records = readRecords(join(dir, 'telemetry.jsonl'));
     const loop = starts(records, 'training_loop');

@@ -23,7 +23,7 @@ after(async () => {
 });
 
 test('the demo sends its training to W&B when WANDB_API_KEY is set', async () => {
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_NO_WARNINGS: '1',
     WANDB_API_KEY: KEY,

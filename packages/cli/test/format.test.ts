@@ -80,7 +80,8 @@ describe('progress line', () => {
     line.update(progress);
     assert.equal(tty.text, '\r\u001b[Kone-logger: [1/2] 50% 512 MiB of 1.0 GiB, 1,234,567 records — big.jsonl');
     line.done();
-    assert.ok(tty.text.endsWith('\r\u001b[K'));
+    // (read as a string again: the assertions above narrowed tty.text to their literals)
+    assert.ok((tty.text as string).endsWith('\r\u001b[K'));
   });
 
   test('never in pipes', async () => {

@@ -274,13 +274,13 @@ describe('light records (summaries skip JSON.parse for records they do not look 
       text: update,
     });
     const cases = {
-      tracked: [update, new Set(['training_metrics_update'])],
-      nan: [update.replace('1.5', 'NaN'), new Set()],
-      glued: [update.slice(0, 50) + update, new Set()],
-      'time not last': [update.replace('"timestamp_msec":1700000004500}', '"timestamp_msec":1700000004500,"x":1}'), new Set()],
+      tracked: [update, new Set<string>(['training_metrics_update'])],
+      nan: [update.replace('1.5', 'NaN'), new Set<string>()],
+      glued: [update.slice(0, 50) + update, new Set<string>()],
+      'time not last': [update.replace('"timestamp_msec":1700000004500}', '"timestamp_msec":1700000004500,"x":1}'), new Set<string>()],
       'span record': [
         '{"type":"start","id":"a","name":"n","start_event":{"name":"span_start","attributes":{"timestamp_msec":1}},"count":1,"pid":1}',
-        new Set(),
+        new Set<string>(),
       ],
     } as const;
     for (const [what, [line, tracked]] of Object.entries(cases)) assert.equal(readLightEvent(line, 1, tracked), undefined, what);

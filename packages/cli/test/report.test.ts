@@ -78,6 +78,7 @@ function summary(over: Partial<JobSummary> & { files: string[] }): JobSummary {
       endMs: sec(900),
       durationMs: 900_000,
       endedCleanly: true,
+      backend: undefined,
     },
     phases: { distributedInitMs: 2500, modelInitMs: 17_000, optimizerInitMs: 2000, dataloaderInitMs: 3000, checkpointLoadMs: 15_000 },
     training: {
@@ -90,10 +91,13 @@ function summary(over: Partial<JobSummary> & { files: string[] }): JobSummary {
       minIterationTimeSec: 0.31,
       maxIterationTimeSec: 1.2,
       throughputPerGpuTflops: { latest: 118.2, min: 101.5, max: 121.7 },
+      samplesPerSec: undefined,
+      iterationsPerSec: undefined,
       timeToFirstIterationMs: 41_000,
       loops: 1,
     },
     validation: { loops: 3, iterations: 60, timeMs: 30_000 },
+    modelMetrics: { training: [], validation: [] },
     testing: { loops: 0, timeMs: 0 },
     checkpoints: {
       saves: 6,

@@ -47,8 +47,10 @@ describe('issue 12 item 1: an exporter whose export methods return promises that
     const file = newFile();
     class ThenableExporter extends BaseExporter {
       exportStart(_span: Span): PromiseLike<void> {
-        // biome-ignore lint/suspicious/noThenProperty: a deliberate non-promise thenable
-        return { then: (_ok?: unknown, fail?: (e: unknown) => void) => fail?.(new Error('thenable start refused')) } as PromiseLike<void>;
+        return {
+          // biome-ignore lint/suspicious/noThenProperty: a deliberate non-promise thenable
+          then: (_ok?: unknown, fail?: (e: unknown) => void) => fail?.(new Error('thenable start refused')),
+        } as unknown as PromiseLike<void>;
       }
       exportStop(): void {}
       exportEvent(): void {}

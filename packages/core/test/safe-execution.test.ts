@@ -501,7 +501,7 @@ describe('safelyExecute (the reference safely_execute, for your own telemetry fu
     const rejecting = safelyExecute('onUpload', async () => {
       throw late;
     });
-    await assert.rejects(rejecting(), (e) => e === late);
+    await assert.rejects(rejecting() as Promise<never>, (e: unknown) => e === late);
     assert.equal(runtime.enabled, true);
     await OneLoggerProvider.instance().shutdown();
     assert.deepEqual(tdeMessages(readRecords(file)), [
