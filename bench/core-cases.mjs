@@ -3,6 +3,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } fro
 import os from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as tick } from 'node:timers/promises';
+import { spanRecordLine } from '../packages/core/dist/exporter/json-line.js';
 import { DefaultRecorder, FileExporter, getRecorder, OneLoggerProvider, Span, timedSpan } from '../packages/core/dist/index.js';
 import { interleaved } from './lib.mjs';
 
@@ -124,6 +125,11 @@ function writeFloorCase(kind) {
  * Per-record FileExporter through the public API: `recorder.start` + `stop` of a span with one attribute (one
  * `complete` line written by one write(2)), next to its floor in the same process: a bare `writeSync` loop of
  * lines of the same length (one concatenation each, to a file of its own).
+ *
+ * Where the difference goes, in the same rounds: the span's own work (a second recorder whose exporter does
+ * nothing); that work followed by the floor's write; that work followed by writing the span's real record line
+ * (built by the exporter's line builder, as one `writeSync` of the string). The library adds to the last one the
+ * exporter's own steps (the held-back start, the short-write check, the bookkeeping).
  */
 async function perRecordApiCase() {
   const path = join(dir, 'api.jsonl');
@@ -146,10 +152,41 @@ async function perRecordApiCase() {
   const floor = (n) => {
     for (let i = 0; i < n; i++) writeSync(fd, `${head}${count++}${tail}\n`);
   };
-  const m = await interleaved({ api, floor }, [['floor', 'api']]);
+  const bare = new DefaultRecorder({ exporters: [new NoopExporter()] });
+  const spanOnly = (n) => {
+    for (let i = 0; i < n; i++) bare.stop(bare.start('load', options));
+  };
+  const spanAndFloorWrite = (n) => {
+    for (let i = 0; i < n; i++) {
+      bare.stop(bare.start('load', options));
+      writeSync(fd, `${head}${count++}${tail}\n`);
+    }
+  };
+  const pid = process.pid;
+  const spanAndLineWrite = (n) => {
+    for (let i = 0; i < n; i++) {
+      const span = bare.start('load', options);
+      bare.stop(span);
+      writeSync(fd, spanRecordLine('complete', span, count++, pid, true));
+    }
+  };
+  const m = await interleaved({ api, floor, spanOnly, spanAndFloorWrite, spanAndLineWrite }, [
+    ['floor', 'api'],
+    ['spanAndFloorWrite', 'floor'],
+    ['spanAndLineWrite', 'floor'],
+  ]);
   closeSync(fd);
+  await bare.close();
   await OneLoggerProvider.instance().shutdown();
-  return { ns_per_span: m.api, floor_ns_per_write: m.floor, throughput_ratio_to_floor: m['floor/api'], line_bytes: sample.length + 1 };
+  return {
+    ns_per_span: m.api,
+    floor_ns_per_write: m.floor,
+    throughput_ratio_to_floor: m['floor/api'],
+    line_bytes: sample.length + 1,
+    span_only_ns: m.spanOnly,
+    span_and_floor_write_ns: m.spanAndFloorWrite,
+    span_and_line_write_ns: m.spanAndLineWrite,
+  };
 }
 
 /**

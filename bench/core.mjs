@@ -62,6 +62,9 @@ writeResults('core', r, [
     '>= 0.75x',
     r.per_record_api.throughput_ratio_to_floor >= 0.75,
   ],
+  ['  where it goes: the span alone (a recorder whose exporter does nothing)', fmtNs(r.per_record_api.span_only_ns), 'info', true],
+  ["  the span, then the floor's write", fmtNs(r.per_record_api.span_and_floor_write_ns), 'info', true],
+  ['  the span, then its own record line built and written', fmtNs(r.per_record_api.span_and_line_write_ns), 'info', true],
   [
     'timedSpan + buffered FileExporter, same process as OTel',
     fmtNs(r.timedspan_vs_otel.ns_per_span),
