@@ -84,11 +84,19 @@ function measured(Base) {
       return p;
     }
     onBatchEnd(batch, logs) {
+      const before = this.globalStep;
       const t = performance.now();
       const p = super.onBatchEnd(batch, logs);
       const dt = performance.now() - t;
       this.hookMs += dt;
-      (this.globalStep !== undefined && this.globalStep % LOG_EVERY === 0 ? this.loggedEndUs : this.plainEndUs).push(dt * 1000);
+      if (before !== undefined) {
+        // The step this batch completes: the iteration has ended in the hook, or it ends after an await (a yield
+        // or checkpoint batch), or it ended before the hook (fit validated inside the batch).
+        const step = this.globalStep !== before ? this.globalStep : this.iterationOpen ? before + 1 : before;
+        (step % LOG_EVERY === 0 ? this.loggedEndUs : this.plainEndUs).push(dt * 1000);
+      } else {
+        this.plainEndUs.push(dt * 1000);
+      }
       return p;
     }
   };
@@ -104,7 +112,8 @@ const MeasuredEmpty = measured(EmptyCallback);
 // Fits of each kind before the measured ones: the hooks run a few hundred times per fit, and V8 optimises them
 // only after a few fits; a training job runs thousands of batches.
 const WARM_FITS = Number(process.env.BENCH_TFJS_WARM_FITS ?? 3);
-// The longer job: 30 more fits of 232 batches (7,000 batches, 140 of them logged at N = 50) before measuring.
+// The longer job: 30 more fits of 232 batches (6,960 batches; 120 of them log at N = 50, as each fit's callback
+// counts its steps from 0) before measuring.
 const LONG_WARM_FITS = Number(process.env.BENCH_TFJS_LONG_WARM_FITS ?? 30);
 
 async function timedFit(model, xs, ys, callback) {
@@ -184,6 +193,7 @@ async function fitOverheadCase(logEvery, longWarmFits = 0) {
     hook_us_end_plain: median(withCb.flatMap((r) => r.callback.plainEndUs)),
     hook_us_end_logged: median(withCb.flatMap((r) => r.callback.loggedEndUs)),
     log_every: LOG_EVERY,
+    long_warm_fits: longWarmFits,
     batch_ms: mWithout / batchesPerFit,
     batches_per_fit: batchesPerFit,
   };
@@ -281,8 +291,9 @@ async function epochInterleavedCase() {
  * What single operations cost inside a batch hook of a fit (TF.js kernels run between hooks, so the caches are
  * cold), each the first of its kind in the hook and again right after: a clock read; a write(2) of a 250-byte
  * line to a file, every 10th batch like the callback's records at N = 10 (what the per-record FileExporter does
- * per record); reading the loss with `data()` and with `dataSync()`. The figures the telemetry callback's hook
- * times are made of, measured on this machine.
+ * per record); reading the loss with `data()` (its synchronous part) and with `dataSync()`, in alternating order.
+ * Measured in WARM_FITS fits after as many warm-up fits ("early") and again after LONG_WARM_FITS more ("late"):
+ * the figures the telemetry callback's hook times are made of, measured on this machine.
  */
 async function hookContextCase() {
   const xs = tf.randomNormal([SAMPLES, FEATURES], 0, 1, 'float32', 1);
@@ -290,21 +301,34 @@ async function hookContextCase() {
   const model = buildModel();
   const fd = openSync(join(dir, 'context.jsonl'), 'w');
   const line = `${'x'.repeat(249)}\n`;
-  const t = { clock1: [], clock2: [], write1: [], write2: [], data: [], dataSync: [] };
+  const fresh = () => ({ clock1: [], clock2: [], write1: [], write2: [], data: [], dataSync: [] });
+  let t;
   class Probe extends tf.Callback {
     onBatchEnd(batch, logs) {
       const t0 = performance.now();
       const t1 = performance.now();
       const t2 = performance.now();
-      const read = logs.loss.data();
-      const t3 = performance.now();
-      logs.loss.dataSync();
-      const t4 = performance.now();
-      if (this.measure) {
+      let read;
+      let dataUs;
+      let dataSyncUs;
+      if (batch % 2 === 0) {
+        read = logs.loss.data();
+        const t3 = performance.now();
+        logs.loss.dataSync();
+        dataUs = t3 - t2;
+        dataSyncUs = performance.now() - t3;
+      } else {
+        logs.loss.dataSync();
+        const t3 = performance.now();
+        read = logs.loss.data();
+        dataSyncUs = t3 - t2;
+        dataUs = performance.now() - t3;
+      }
+      if (t !== undefined) {
         t.clock1.push(t1 - t0);
         t.clock2.push(t2 - t1);
-        t.data.push(t3 - t2);
-        t.dataSync.push(t4 - t3);
+        t.data.push(dataUs);
+        t.dataSync.push(dataSyncUs);
       }
       if ((batch + 1) % 10 === 0) {
         const w0 = performance.now();
@@ -312,7 +336,7 @@ async function hookContextCase() {
         const w1 = performance.now();
         writeSync(fd, line);
         const w2 = performance.now();
-        if (this.measure) {
+        if (t !== undefined) {
           t.write1.push(w1 - w0);
           t.write2.push(w2 - w1);
         }
@@ -320,21 +344,27 @@ async function hookContextCase() {
       return read;
     }
   }
-  for (let i = 0; i < WARM_FITS + PAIRS; i++) {
-    const probe = new Probe();
-    probe.measure = i >= WARM_FITS;
-    await model.fit(xs, ys, { epochs: EPOCHS, batchSize: BATCH, verbose: 0, callbacks: [probe] });
-  }
-  closeSync(fd);
+  const fit = () => model.fit(xs, ys, { epochs: EPOCHS, batchSize: BATCH, verbose: 0, callbacks: [new Probe()] });
   const us = (values) => median(values) * 1000;
-  return {
-    clock_first_us: us(t.clock1),
-    clock_second_us: us(t.clock2),
-    write_first_us: us(t.write1),
-    write_second_us: us(t.write2),
-    data_us: us(t.data),
-    data_sync_us: us(t.dataSync),
-  };
+  const figures = (label) => ({
+    [`clock_first_us_${label}`]: us(t.clock1),
+    [`clock_second_us_${label}`]: us(t.clock2),
+    [`write_first_us_${label}`]: us(t.write1),
+    [`write_second_us_${label}`]: us(t.write2),
+    [`data_us_${label}`]: us(t.data),
+    [`data_sync_us_${label}`]: us(t.dataSync),
+  });
+  for (let i = 0; i < WARM_FITS; i++) await fit();
+  t = fresh();
+  for (let i = 0; i < WARM_FITS; i++) await fit();
+  const early = figures('early');
+  t = undefined;
+  for (let i = 0; i < LONG_WARM_FITS; i++) await fit();
+  t = fresh();
+  for (let i = 0; i < WARM_FITS; i++) await fit();
+  const late = figures('late');
+  closeSync(fd);
+  return { ...early, ...late };
 }
 
 const cases = {

@@ -96,6 +96,10 @@ function hasValidationLogs(logs: UnresolvedLogs | undefined): boolean {
   return false;
 }
 
+function warnUnreadable(e: unknown): void {
+  internalLogger.warning(`Could not read the metrics of the TF.js logs: ${messageOf(e)}`);
+}
+
 /** What a hook returns when it has nothing to wait for: one settled promise shared by every call. */
 const SETTLED: Promise<void> = Promise.resolve();
 
@@ -314,7 +318,7 @@ export class OneLoggerTfjsCallback extends tf.Callback {
       return this.onBatchEndWaiting(batch, logs);
     }
     // Metrics before the iteration ends, so that a training update due at this step carries this batch's loss.
-    if (metricsDue) this.logFitMetricsNow(logs, stepDone);
+    if (metricsDue) this.logFitMetrics(logs, stepDone);
     if (open) this.endIteration();
     if (this.validatesThisFit) this.lastBatchEndMs = nowMs();
     return SETTLED;
@@ -327,7 +331,11 @@ export class OneLoggerTfjsCallback extends tf.Callback {
     const open = this.iterationOpen;
     const metricsEvery = this.metricsEveryThisFit;
     const stepDone = open ? this.step + 1 : this.step;
-    if (metricsEvery !== undefined && stepDone % metricsEvery === 0) await this.logFitMetrics(logs, stepDone);
+    if (metricsEvery !== undefined && stepDone % metricsEvery === 0) {
+      // Awaited only when the tensors are (an asynchronous backend): otherwise the iteration ends in this turn.
+      const reading = this.logFitMetrics(logs, stepDone);
+      if (reading !== undefined) await reading;
+    }
     if (open && this.iterationOpen) {
       if (this.syncThisFit && telemetryRuntime.enabled) await syncBatchLogs(logs);
       this.endIteration();
@@ -352,7 +360,10 @@ export class OneLoggerTfjsCallback extends tf.Callback {
       onValidationEnd();
     }
     this.validatedThisEpoch = false;
-    if (this.logEpochMetrics && this.fitOpen) await this.logFitMetrics(logs, this.step);
+    if (this.logEpochMetrics && this.fitOpen) {
+      const reading = this.logFitMetrics(logs, this.step);
+      if (reading !== undefined) await reading;
+    }
     const every = this.checkpointEvery?.epochs;
     if (every !== undefined && (epoch + 1) % every === 0 && this.lastCheckpointStep !== this.step) await this.saveCheckpoint();
   }
@@ -387,31 +398,31 @@ export class OneLoggerTfjsCallback extends tf.Callback {
     }
   }
 
-  /** The TF.js logs as one model_metrics event at `step`; never fails the fit. */
-  private async logFitMetrics(logs: UnresolvedLogs | undefined, step: number): Promise<void> {
-    if (this.readsNowThisFit) {
-      this.logFitMetricsNow(logs, step);
-      return;
-    }
-    if (!telemetryRuntime.enabled) return;
-    let metrics: Record<string, number> | undefined;
-    try {
-      metrics = await metricsFromLogs(logs);
-    } catch (e) {
-      internalLogger.warning(`Could not read the metrics of the TF.js logs: ${messageOf(e)}`);
-      return;
-    }
-    if (metrics !== undefined) logMetrics(metrics, { step });
-  }
-
-  /** As `logFitMetrics`, on a backend whose tensors are read synchronously. */
-  private logFitMetricsNow(logs: UnresolvedLogs | undefined, step: number): void {
-    if (!telemetryRuntime.enabled) return;
+  /**
+   * The TF.js logs as one model_metrics event at `step`; never fails the fit. On a backend whose kernels have
+   * completed (cpu, wasm, tensorflow) the tensors are read with `dataSync()` and the event is recorded before this
+   * returns; otherwise they are awaited (`data()`) and the returned promise settles once the event is recorded.
+   */
+  private logFitMetrics(logs: UnresolvedLogs | undefined, step: number): Promise<void> | undefined {
+    if (!telemetryRuntime.enabled) return undefined;
+    if (!this.readsNowThisFit) return this.readAndLogFitMetrics(logs, step);
     let metrics: Record<string, number> | undefined;
     try {
       metrics = metricsFromLogsNow(logs);
     } catch (e) {
-      internalLogger.warning(`Could not read the metrics of the TF.js logs: ${messageOf(e)}`);
+      warnUnreadable(e);
+      return undefined;
+    }
+    if (metrics !== undefined) logMetrics(metrics, { step });
+    return undefined;
+  }
+
+  private async readAndLogFitMetrics(logs: UnresolvedLogs | undefined, step: number): Promise<void> {
+    let metrics: Record<string, number> | undefined;
+    try {
+      metrics = await metricsFromLogs(logs);
+    } catch (e) {
+      warnUnreadable(e);
       return;
     }
     if (metrics !== undefined) logMetrics(metrics, { step });

@@ -26,8 +26,9 @@ function collect(logs: UnresolvedLogs, read: (tensor: tf.Scalar) => number | und
 
 /**
  * The metrics in `logs`, tensors read with `dataSync()`. For backends whose kernels have completed when a hook
- * runs (cpu, wasm, tensorflow): there the read is a copy, while `data()` costs 10–20 µs of TF.js's promise
- * machinery per tensor (measured in a fit). A disposed tensor is skipped.
+ * runs (cpu, wasm, tensorflow): there the read is a copy, and the hook needs no promise and no turn of the
+ * microtask queue, where `data()` is TF.js's asynchronous read (measured in a batch hook: several times the cost
+ * of `dataSync()`, see the tfjs bench's hook_context case). A disposed tensor is skipped.
  */
 export function metricsFromLogsNow(logs: UnresolvedLogs | undefined): Record<string, number> | undefined {
   if (logs === undefined || logs === null) return undefined;

@@ -7,6 +7,7 @@ import { ConfigError } from '@nv-one-logger/core';
 import { onAppEnd } from '@nv-one-logger/training-telemetry';
 import * as tf from '@tensorflow/tfjs';
 import { OneLoggerTfjsCallback } from '../src/callback.js';
+import { metricsFromLogs, metricsFromLogsNow } from '../src/log-metrics.js';
 import { data, eventsNamed, mlp, type Rec, type Setup, setup, spansNamed } from './helpers/setup.js';
 
 let env: Setup | undefined;
@@ -180,11 +181,18 @@ describe('OneLoggerTfjsCallback model metrics', () => {
       const seen: Seen = { batchLoss: new Map(), epochLogs: [] };
       await model.fit(xs, ys, { epochs: 3, batchSize: BATCH, callbacks: [cb, observer(cb, seen)], verbose: 0, validationSplit: 0 });
       await onAppEnd();
-      const events = metricEvents((env as Setup).records()).filter((e) => e.global_step % 5 === 0 && e.global_step % PER_EPOCH !== 0);
+      const recs = (env as Setup).records();
+      const events = metricEvents(recs).filter((e) => e.global_step % 5 === 0 && e.global_step % PER_EPOCH !== 0);
       for (const e of events) assert.equal(e.loss, seen.batchLoss.get(e.global_step), `loss at step ${e.global_step}`);
       assert.deepEqual(
         events.map((e) => e.global_step),
         [5, 10, 15, 20],
+      );
+      // The batch's loss is logged before its iteration ends, so the training update due at that step carries it.
+      const updates = eventsNamed(recs, 'training_metrics_update').map((r) => r.event.attributes as Rec);
+      assert.deepEqual(
+        updates.slice(0, 4).map((u) => u.latest_loss),
+        [5, 10, 15, 20].map((step) => seen.batchLoss.get(step)),
       );
       env.cleanup();
       env = undefined;
@@ -193,16 +201,44 @@ describe('OneLoggerTfjsCallback model metrics', () => {
     assert.deepEqual((await loggedWhenReturned()).steps, [5, 10, 15, 20]);
 
     // The cpu kernels under another backend name: the callback cannot know they are synchronous.
+    const previous = tf.getBackend();
     const cpu = tf.findBackend('cpu') as tf.KernelBackend;
-    for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: 'cpu-unknown' });
-    tf.registerBackend('cpu-unknown', () => new (cpu.constructor as new () => tf.KernelBackend)());
-    await tf.setBackend('cpu-unknown');
+    const kernels = tf.getKernelsForBackend('cpu');
     try {
+      for (const k of kernels) tf.registerKernel({ ...k, backendName: 'cpu-unknown' });
+      tf.registerBackend('cpu-unknown', () => new (cpu.constructor as new () => tf.KernelBackend)());
+      await tf.setBackend('cpu-unknown');
       assert.deepEqual((await loggedWhenReturned()).steps, []);
     } finally {
-      await tf.setBackend('cpu');
+      await tf.setBackend(previous);
       tf.removeBackend('cpu-unknown');
+      for (const k of kernels) tf.unregisterKernel(k.kernelName, 'cpu-unknown');
     }
+  });
+
+  test('the logs read synchronously and asynchronously give the same metrics: numbers and live scalars, without batch, size and disposed tensors', async () => {
+    const loss = tf.scalar(0.25);
+    const acc = tf.scalar(0.5);
+    const gone = tf.scalar(1);
+    gone.dispose();
+    const logs = { batch: 3, size: 8, loss, acc, gone, lr: 0.01 };
+    const expected = { loss: 0.25, acc: 0.5, lr: 0.01 };
+    assert.deepEqual(metricsFromLogsNow(logs), expected);
+    assert.deepEqual(await metricsFromLogs(logs), expected);
+    assert.deepEqual(Object.keys(metricsFromLogsNow(logs) ?? {}), ['loss', 'acc', 'lr']);
+    for (const none of [undefined, {}, { batch: 1, size: 2 }, { gone }]) {
+      assert.equal(metricsFromLogsNow(none), undefined);
+      assert.equal(await metricsFromLogs(none), undefined);
+    }
+    // A read that fails is an error of the reader: the callback catches it and warns (never fails the fit).
+    const broken = tf.scalar(2);
+    broken.dataSync = () => {
+      throw new Error('device lost');
+    };
+    broken.data = () => Promise.reject(new Error('device lost'));
+    assert.throws(() => metricsFromLogsNow({ broken }), /device lost/);
+    await assert.rejects(metricsFromLogs({ broken }), /device lost/);
+    tf.dispose([loss, acc, broken]);
   });
 
   test('bad options are rejected with the field, the value and the rule', () => {
