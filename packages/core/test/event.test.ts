@@ -40,9 +40,8 @@ describe('Event', () => {
     assert.deepEqual(event.attributes.toJSON(), { timestamp_msec: TS_MSEC });
   });
 
-  test('adopting keeps the given collection as it is (order, no copy) and behaves as a constructed event', () => {
+  test('adopting keeps the given collection (order, no copy), adds timestamp_msec and behaves as a constructed event', () => {
     const attributes = new Attributes({ loss: 0.25, global_step: 7 });
-    attributes.map.set('timestamp_msec', TS_MSEC);
     const event = Event.adopting('training_metrics_update', TS, attributes);
     assert.ok(event instanceof Event);
     assert.equal(event.attributes, attributes);
@@ -50,6 +49,10 @@ describe('Event', () => {
     const constructed = new Event('training_metrics_update', TS, { loss: 0.25, global_step: 7 });
     assert.ok(event.equals(constructed));
     assert.deepEqual(event.toJSON(), constructed.toJSON());
+    // A timestamp_msec given by the caller keeps its place and gets the event's time, as in a constructed event.
+    const early = Event.adopting('x', TS, new Attributes({ timestamp_msec: 1, loss: 0.25 }));
+    assert.deepEqual([...early.attributes.map], [...new Event('x', TS, { timestamp_msec: 1, loss: 0.25 }).attributes.map]);
+    assert.deepEqual([...early.attributes.map.keys()], ['timestamp_msec', 'loss']);
   });
 
   test('ofAttributesJson: attributes parsed from the text when first read, in its order; behaves as a constructed event', () => {

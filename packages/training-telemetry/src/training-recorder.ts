@@ -13,7 +13,6 @@ import {
   OneLoggerError,
   readPackageVersion,
   Span,
-  StandardEventAttributeName,
   type StartSpanOptions,
   type StopSpanOptions,
   TracingTimestamp,
@@ -802,9 +801,7 @@ export class TrainingRecorder extends DefaultRecorder {
       firstLoggedTrainIterationsFinishTimestampSec: this.firstIterationEnd?.secondsSinceEpoch,
       lastLoggedTrainIterationsFinishTimestampSec: this.lastIterationEnd?.secondsSinceEpoch,
     });
-    // The collection is this event's own: timestamp_msec goes last, as the Event constructor would put it,
-    // without the constructor's copy of every attribute.
-    attributes.map.set(StandardEventAttributeName.TIMESTAMP_MSEC, ts.millisecondsSinceEpoch);
+    // The collection is this event's own: adopted, not copied.
     this.recordEvent(loop, Event.adopting(EVENT.TRAINING_METRICS_UPDATE, ts, attributes));
     this.lastReportedCompleted = this.completedOverall;
   }

@@ -62,14 +62,15 @@ export class Event {
 
   /**
    * @internal An event whose attributes are `attributes` itself, not a copy: the caller built the collection for
-   * this event alone, with `timestamp_msec` already where the record has it. Spares a record built per iteration
-   * the constructor's copy of every attribute.
+   * this event alone. `timestamp_msec` is set in it as the constructor sets it in its copy. Spares a record built
+   * per iteration the constructor's copy of every attribute.
    */
   static adopting(name: string, timestamp: TracingTimestamp, attributes: Attributes): Event {
     const event = Object.create(Event.prototype) as { name: string; timestamp: TracingTimestamp; attributes: Attributes };
     event.name = name;
     event.timestamp = timestamp;
     event.attributes = attributes;
+    attributes.map.set(StandardEventAttributeName.TIMESTAMP_MSEC, timestamp.millisecondsSinceEpoch);
     return event as Event;
   }
 
