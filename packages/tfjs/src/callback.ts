@@ -100,6 +100,11 @@ function warnUnreadable(e: unknown): void {
   internalLogger.warning(`Could not read the metrics of the TF.js logs: ${messageOf(e)}`);
 }
 
+/** The metrics read from fit's logs (none: nothing to record) as one model_metrics event at `step`. */
+function logMetricsAt(metrics: Record<string, number> | undefined, step: number): void {
+  if (metrics !== undefined) logMetrics(metrics, { step });
+}
+
 /** What a hook returns when it has nothing to wait for: one settled promise shared by every call. */
 const SETTLED: Promise<void> = Promise.resolve();
 
@@ -303,7 +308,7 @@ export class OneLoggerTfjsCallback extends tf.Callback {
     return SETTLED;
   }
 
-  override onBatchEnd(batch: number, logs?: UnresolvedLogs): Promise<void> {
+  override onBatchEnd(_batch: number, logs?: UnresolvedLogs): Promise<void> {
     const open = this.iterationOpen;
     const stepDone = open ? this.step + 1 : this.step;
     const metricsEvery = this.metricsEveryThisFit;
@@ -315,7 +320,7 @@ export class OneLoggerTfjsCallback extends tf.Callback {
       (checkpointEvery !== undefined && stepDone % checkpointEvery === 0) ||
       (this.yieldEveryMs !== undefined && performance.now() - this.lastYieldMs >= this.yieldEveryMs)
     ) {
-      return this.onBatchEndWaiting(batch, logs);
+      return this.onBatchEndWaiting(logs, open, stepDone, metricsDue);
     }
     // Metrics before the iteration ends, so that a training update due at this step carries this batch's loss.
     if (metricsDue) this.logFitMetrics(logs, stepDone);
@@ -324,14 +329,14 @@ export class OneLoggerTfjsCallback extends tf.Callback {
     return SETTLED;
   }
 
-  /** `onBatchEnd` of a batch that waits: for its metrics or kernels (asynchronous backends), a checkpoint or a yield. */
-  private async onBatchEndWaiting(_batch: number, logs?: UnresolvedLogs): Promise<void> {
+  /**
+   * `onBatchEnd` of a batch that waits: for its metrics or kernels (asynchronous backends), a checkpoint or a yield.
+   * `open`, `stepDone` and `metricsDue` as onBatchEnd found them.
+   */
+  private async onBatchEndWaiting(logs: UnresolvedLogs | undefined, open: boolean, stepDone: number, metricsDue: boolean): Promise<void> {
     // The batch's metrics are logged before its iteration ends, so a training update due at this step carries
     // this batch's loss as latest_loss. (When fit validated inside this batch, its iteration has ended already.)
-    const open = this.iterationOpen;
-    const metricsEvery = this.metricsEveryThisFit;
-    const stepDone = open ? this.step + 1 : this.step;
-    if (metricsEvery !== undefined && stepDone % metricsEvery === 0) {
+    if (metricsDue) {
       // Awaited only when the tensors are (an asynchronous backend): otherwise the iteration ends in this turn.
       const reading = this.logFitMetrics(logs, stepDone);
       if (reading !== undefined) await reading;
@@ -405,7 +410,7 @@ export class OneLoggerTfjsCallback extends tf.Callback {
    */
   private logFitMetrics(logs: UnresolvedLogs | undefined, step: number): Promise<void> | undefined {
     if (!telemetryRuntime.enabled) return undefined;
-    if (!this.readsNowThisFit) return this.readAndLogFitMetrics(logs, step);
+    if (!this.readsNowThisFit) return metricsFromLogs(logs).then((metrics) => logMetricsAt(metrics, step), warnUnreadable);
     let metrics: Record<string, number> | undefined;
     try {
       metrics = metricsFromLogsNow(logs);
@@ -413,19 +418,8 @@ export class OneLoggerTfjsCallback extends tf.Callback {
       warnUnreadable(e);
       return undefined;
     }
-    if (metrics !== undefined) logMetrics(metrics, { step });
+    logMetricsAt(metrics, step);
     return undefined;
-  }
-
-  private async readAndLogFitMetrics(logs: UnresolvedLogs | undefined, step: number): Promise<void> {
-    let metrics: Record<string, number> | undefined;
-    try {
-      metrics = await metricsFromLogs(logs);
-    } catch (e) {
-      warnUnreadable(e);
-      return;
-    }
-    if (metrics !== undefined) logMetrics(metrics, { step });
   }
 
   private endIteration(): void {
