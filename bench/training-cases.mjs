@@ -6,15 +6,14 @@ import { FileExporter } from '../packages/core/dist/index.js';
 import {
   logMetrics,
   onAppEnd,
-  onAppStart,
   onTrainEnd,
   onTrainingSingleIterationEnd,
   onTrainingSingleIterationStart,
-  onTrainStart,
   TrainingTelemetryProvider,
   trainingIteration,
 } from '../packages/training-telemetry/dist/index.js';
 import { interleaved } from './lib.mjs';
+import { startTrainingJob } from './training-job.mjs';
 
 const dir = mkdtempSync(join(os.tmpdir(), 'olbench-training-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -22,27 +21,11 @@ const ITERATIONS = 1_000_000;
 // BENCH_LOG_EVERY overrides the period of training_metrics_update (bench/training.mjs uses it to time the iteration alone).
 const LOG_EVERY = Number(process.env.BENCH_LOG_EVERY ?? 50);
 
+// The same training job as the exporter suites (bench/training-job.mjs), with the file exporter under test.
 function setUp(buffered = false) {
-  TrainingTelemetryProvider.instance()
-    .withBaseConfig({
-      applicationName: 'bench',
-      sessionTag: 'bench',
-      worldSize: 8,
-      telemetryConfig: {
-        perfTag: 'bench',
-        globalBatchSize: 32,
-        seqLength: 1024,
-        flopsPerSample: 1e9,
-        isLogThroughputEnabled: true,
-        logEveryNTrainIterations: LOG_EVERY,
-        trainIterationsTarget: 2 * ITERATIONS,
-        trainSamplesTarget: 64 * ITERATIONS,
-      },
-    })
-    .withExporter(new FileExporter({ filePath: join(dir, 'training.jsonl'), buffered }))
-    .configureProvider();
-  onAppStart();
-  onTrainStart({ trainIterationsStart: 0 });
+  startTrainingJob([new FileExporter({ filePath: join(dir, 'training.jsonl'), buffered })], ITERATIONS, {
+    logEveryNTrainIterations: LOG_EVERY,
+  });
 }
 
 async function tearDown() {
@@ -54,36 +37,30 @@ async function tearDown() {
 // keeps (count, total, min, max), nothing else. Its state lives in an object, like a recorder's, so the JIT
 // cannot keep it in registers or drop the work.
 const floorStats = { count: 0, totalSec: 0, minSec: Number.POSITIVE_INFINITY, maxSec: 0 };
+/** One floor iteration (small enough for the JIT to inline into the loops below). */
+function floorIteration(s) {
+  const start = performance.now();
+  const end = performance.now();
+  const sec = (end - start) / 1000;
+  s.count += 1;
+  s.totalSec += sec;
+  if (sec < s.minSec) s.minSec = sec;
+  if (sec > s.maxSec) s.maxSec = sec;
+}
 function floorChunk(n) {
-  const s = floorStats;
-  for (let i = 0; i < n; i++) {
-    const start = performance.now();
-    const end = performance.now();
-    const sec = (end - start) / 1000;
-    s.count += 1;
-    s.totalSec += sec;
-    if (sec < s.minSec) s.minSec = sec;
-    if (sec > s.maxSec) s.maxSec = sec;
-  }
+  for (let i = 0; i < n; i++) floorIteration(floorStats);
 }
 
 // The floor of per-record writing: the floor loop plus, every N iterations, one bare writeSync of a line as long as
 // the training_metrics_update record the library writes then (to a file of its own).
 const METRICS_LINE_CHARS = 900;
 let floorFd;
-let floorIteration = 0;
+let floorIterations = 0;
 function floorWithWritesChunk(n) {
   floorFd ??= openSync(join(dir, 'floor.jsonl'), 'a');
-  const s = floorStats;
   for (let i = 0; i < n; i++) {
-    const start = performance.now();
-    const end = performance.now();
-    const sec = (end - start) / 1000;
-    s.count += 1;
-    s.totalSec += sec;
-    if (sec < s.minSec) s.minSec = sec;
-    if (sec > s.maxSec) s.maxSec = sec;
-    if (++floorIteration % LOG_EVERY === 0) writeSync(floorFd, `${'x'.repeat(METRICS_LINE_CHARS - 12)}${floorIteration}\n`);
+    floorIteration(floorStats);
+    if (++floorIterations % LOG_EVERY === 0) writeSync(floorFd, `${'x'.repeat(METRICS_LINE_CHARS - 12)}${floorIterations}\n`);
   }
 }
 
