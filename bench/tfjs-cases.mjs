@@ -106,7 +106,57 @@ class EmptyCallback extends tf.Callback {
   async onBatchBegin() {}
   async onBatchEnd() {}
 }
+/**
+ * The least a per-record telemetry callback can do, in the same hooks: two clock reads per batch and the running
+ * statistics of the iteration times; every LOG_EVERY batches it reads the loss with dataSync() and writes the two
+ * lines the telemetry callback writes then (model_metrics and training_metrics_update, same keys, values from its
+ * statistics), each built by one template literal and written by one writeSync, to a file of its own. Whatever the
+ * telemetry callback does in a batch costs at least this. `globalStep` as the telemetry callback counts it, so the
+ * batch-end split below applies.
+ */
+class FloorCallback extends tf.Callback {
+  globalStep = 0;
+  iterationOpen = false;
+  startMs = 0;
+  firstEndSec = 0;
+  stats = { count: 0, totalSec: 0, minSec: Number.POSITIVE_INFINITY, maxSec: 0 };
+  fd = openSync(join(dir, 'floor-callback.jsonl'), 'a');
+  records = 0;
+  async onBatchBegin() {
+    this.startMs = performance.now();
+  }
+  async onBatchEnd(_batch, logs) {
+    const endMs = performance.now();
+    const sec = (endMs - this.startMs) / 1000;
+    const s = this.stats;
+    s.count += 1;
+    s.totalSec += sec;
+    if (sec < s.minSec) s.minSec = sec;
+    if (sec > s.maxSec) s.maxSec = sec;
+    const step = ++this.globalStep;
+    const endSec = (performance.timeOrigin + endMs) / 1000;
+    if (this.firstEndSec === 0) this.firstEndSec = endSec;
+    if (step % LOG_EVERY !== 0) return;
+    const loss = logs.loss.dataSync()[0];
+    const ms = Math.trunc(endSec * 1000);
+    const head = '{"type":"event","span_id":"6929bfc5-31ea-4d54-aeec-fec39c000001","event":{"name":';
+    writeSync(
+      this.fd,
+      `${head}"model_metrics","attributes":{"loss":${loss},"global_step":${step},"timestamp_msec":${ms}}},"count":${++this.records},"pid":${process.pid}}\n`,
+    );
+    const flops = 37248 * 32 * 3 * step;
+    const tput = flops / (s.totalSec * 1e12);
+    writeSync(
+      this.fd,
+      `${head}"training_metrics_update","attributes":{"train_iterations_start":0,"current_iteration":${step - 1},"num_iterations":${s.count},"train_samples_start":0,"num_train_samples":${s.count * BATCH},"interval":${LOG_EVERY},"avg_iteration_time_sec":${s.totalSec / s.count},"min_iteration_time_sec":${s.minSec},"max_iteration_time_sec":${s.maxSec},"total_iteration_time_sec":${s.totalSec},"latest_loss":${loss},"completed_floating_point_operations_overall":${flops},"total_flops":${flops},"train_throughput_per_gpu":${tput},"train_throughput_per_gpu_max":${tput},"train_throughput_per_gpu_min":${tput / 2},"first_logged_train_iterations_finish_timestamp_sec":${this.firstEndSec},"last_logged_train_iterations_finish_timestamp_sec":${endSec},"timestamp_msec":${ms}}},"count":${++this.records},"pid":${process.pid}}\n`,
+    );
+  }
+  async onTrainEnd() {
+    closeSync(this.fd);
+  }
+}
 const MeasuredTelemetry = measured(OneLoggerTfjsCallback);
+const MeasuredFloor = measured(FloorCallback);
 const MeasuredDefault = measured(tf.CustomCallback);
 const MeasuredEmpty = measured(EmptyCallback);
 // Fits of each kind before the measured ones: the hooks run a few hundred times per fit, and V8 optimises them
@@ -137,6 +187,7 @@ async function fitOverheadCase(logEvery, longWarmFits = 0) {
   const telemetry = () => new MeasuredTelemetry({ callOnAppStart: false });
   const fallback = () => new MeasuredDefault({});
   const empty = () => new MeasuredEmpty();
+  const floor = () => new MeasuredFloor();
   new OneLoggerTfjsCallback(); // onAppStart
 
   // Warm-up: JIT and kernels, every path. The first telemetry fit is kept as the cold figure.
@@ -146,16 +197,19 @@ async function fitOverheadCase(logEvery, longWarmFits = 0) {
     const r = await timedFit(model, xs, ys, telemetry());
     firstWith ??= r;
     await timedFit(model, xs, ys, empty());
+    await timedFit(model, xs, ys, floor());
   }
   for (let i = 0; i < longWarmFits; i++) await timedFit(model, xs, ys, telemetry());
 
   const without = [];
   const withCb = [];
   const emptyCb = [];
+  const floorCb = [];
   const kinds = [
     [without, fallback],
     [withCb, telemetry],
     [emptyCb, empty],
+    [floorCb, floor],
   ];
   for (let i = 0; i < PAIRS; i++) {
     globalThis.gc?.();
@@ -187,6 +241,12 @@ async function fitOverheadCase(logEvery, longWarmFits = 0) {
     // The telemetry callback's own time: its hooks minus an empty callback's, fit by fit of the same round.
     hook_us_per_batch_own: median(withCb.map((r, i) => ((r.hookMs - emptyCb[i].hookMs) * 1000) / batchesPerFit)),
     hook_us_per_batch_first_fit: (firstWith.hookMs * 1000) / batchesPerFit,
+    // The floor callback's own time, the same way; and the telemetry callback's own time as a multiple of it.
+    hook_us_per_batch_floor_own: median(floorCb.map((r, i) => ((r.hookMs - emptyCb[i].hookMs) * 1000) / batchesPerFit)),
+    own_to_floor: median(withCb.map((r, i) => (r.hookMs - emptyCb[i].hookMs) / (floorCb[i].hookMs - emptyCb[i].hookMs))),
+    floor_us_begin: median(floorCb.flatMap((r) => r.callback.beginUs)),
+    floor_us_end_plain: median(floorCb.flatMap((r) => r.callback.plainEndUs)),
+    floor_us_end_logged: median(floorCb.flatMap((r) => r.callback.loggedEndUs)),
     // Split of the telemetry callback's batch hooks over the measured fits: begin, an end that only ends the
     // iteration, an end that also logs the batch metrics and writes the training update (every LOG_EVERY steps).
     hook_us_begin: median(withCb.flatMap((r) => r.callback.beginUs)),
@@ -289,7 +349,8 @@ async function epochInterleavedCase() {
 
 /**
  * What single operations cost inside a batch hook of a fit (TF.js kernels run between hooks, so the caches are
- * cold), each the first of its kind in the hook and again right after: a clock read; a write(2) of a 250-byte
+ * cold), each the first of its kind in the hook and again right after: a clock read; a fixed piece of JavaScript
+ * (every 10th batch, also timed in a plain loop before the fits: the cost of any code in this context); a write(2) of a 250-byte
  * line to a file, every 10th batch like the callback's records at N = 10 (what the per-record FileExporter does
  * per record); reading the loss with `data()` (its synchronous part) and with `dataSync()`, in alternating order.
  * Measured in WARM_FITS fits after as many warm-up fits ("early") and again after LONG_WARM_FITS more ("late"):
@@ -301,7 +362,22 @@ async function hookContextCase() {
   const model = buildModel();
   const fd = openSync(join(dir, 'context.jsonl'), 'w');
   const line = `${'x'.repeat(249)}\n`;
-  const fresh = () => ({ clock1: [], clock2: [], write1: [], write2: [], data: [], dataSync: [] });
+  const fresh = () => ({ clock1: [], clock2: [], write1: [], write2: [], data: [], dataSync: [], work1: [], work2: [] });
+  // A fixed piece of pure JavaScript (a training-update-sized line of 14 numbers from an object of statistics),
+  // timed in a plain loop (warm) and in the hook, first and right again: what the hook context does to any code.
+  const stats = { n: 0, sum: 0.25, min: 0.0021, max: 0.062, loss: 1.2896473407745361 };
+  const fixedWork = () => {
+    stats.n += 1;
+    stats.sum += 0.0031;
+    return `{"num_iterations":${stats.n},"avg":${stats.sum / stats.n},"min":${stats.min},"max":${stats.max},"total":${stats.sum},"loss":${stats.loss},"a":${stats.n * 32},"b":${stats.sum * 3},"c":${stats.min * 7},"d":${stats.max * 11},"e":${stats.loss / 3},"f":${stats.n / 7},"g":${stats.sum / 9},"h":${performance.now()}}`
+      .length;
+  };
+  const warmWork = [];
+  for (let i = 0; i < 20_000; i++) {
+    const w0 = performance.now();
+    fixedWork();
+    warmWork.push(performance.now() - w0);
+  }
   let t;
   class Probe extends tf.Callback {
     onBatchEnd(batch, logs) {
@@ -330,6 +406,17 @@ async function hookContextCase() {
         t.data.push(dataUs);
         t.dataSync.push(dataSyncUs);
       }
+      if ((batch + 1) % 10 === 5) {
+        const f0 = performance.now();
+        fixedWork();
+        const f1 = performance.now();
+        fixedWork();
+        const f2 = performance.now();
+        if (t !== undefined) {
+          t.work1.push(f1 - f0);
+          t.work2.push(f2 - f1);
+        }
+      }
       if ((batch + 1) % 10 === 0) {
         const w0 = performance.now();
         writeSync(fd, line);
@@ -353,6 +440,8 @@ async function hookContextCase() {
     [`write_second_us_${label}`]: us(t.write2),
     [`data_us_${label}`]: us(t.data),
     [`data_sync_us_${label}`]: us(t.dataSync),
+    [`fixed_work_first_us_${label}`]: us(t.work1),
+    [`fixed_work_second_us_${label}`]: us(t.work2),
   });
   for (let i = 0; i < WARM_FITS; i++) await fit();
   t = fresh();
@@ -364,7 +453,7 @@ async function hookContextCase() {
   for (let i = 0; i < WARM_FITS; i++) await fit();
   const late = figures('late');
   closeSync(fd);
-  return { ...early, ...late };
+  return { fixed_work_warm_us: us(warmWork.slice(10_000)), ...early, ...late };
 }
 
 const cases = {
