@@ -170,11 +170,27 @@ async function perRecordApiCase() {
       writeSync(fd, spanRecordLine('complete', span, count++, pid, true));
     }
   };
-  const m = await interleaved({ api, floor, spanOnly, spanAndFloorWrite, spanAndLineWrite }, [
+  // A fixed piece of JavaScript that is not the library (a line of the same length built from fresh numbers),
+  // alone and followed by the floor's write: whether code after a system call costs more here whatever it is.
+  let sink = 0;
+  const fixedWork = (i) => {
+    sink += `${head}${i}${tail}:${performance.now()}:${i / 7}`.length;
+  };
+  const fixedOnly = (n) => {
+    for (let i = 0; i < n; i++) fixedWork(i);
+  };
+  const fixedAndFloorWrite = (n) => {
+    for (let i = 0; i < n; i++) {
+      fixedWork(i);
+      writeSync(fd, `${head}${count++}${tail}\n`);
+    }
+  };
+  const m = await interleaved({ api, floor, spanOnly, spanAndFloorWrite, spanAndLineWrite, fixedOnly, fixedAndFloorWrite }, [
     ['floor', 'api'],
     ['spanAndFloorWrite', 'floor'],
     ['spanAndLineWrite', 'floor'],
   ]);
+  if (sink === 0) throw new Error('unreachable: keeps the fixed work observable');
   closeSync(fd);
   await bare.close();
   await OneLoggerProvider.instance().shutdown();
@@ -186,12 +202,48 @@ async function perRecordApiCase() {
     span_only_ns: m.spanOnly,
     span_and_floor_write_ns: m.spanAndFloorWrite,
     span_and_line_write_ns: m.spanAndLineWrite,
+    fixed_work_only_ns: m.fixedOnly,
+    fixed_work_and_floor_write_ns: m.fixedAndFloorWrite,
+  };
+}
+
+/**
+ * The floor of a timed span written to a buffered file: two clock reads, a fresh id of the same form, and the
+ * same `complete` line (3 attributes, duration, both event times, count, pid) built by one template literal and
+ * buffered as the exporter buffers (appended to a string, encoded every 4 KiB, written every 64 KiB) to a file of
+ * its own. No span object, no validation, no exporter: whatever timedSpan does costs at least this.
+ */
+function timedSpanFloor() {
+  const fd = openSync(join(dir, 'timed-span-floor.jsonl'), 'a');
+  const bytes = Buffer.allocUnsafeSlow(64 * 1024 + 3 * 4096);
+  const idPrefix = 'd3c9e0d9-0aa8-4cca-8d24-12b20c';
+  const pid = process.pid;
+  const origin = performance.timeOrigin;
+  let pending = '';
+  let length = 0;
+  let count = 0;
+  const once = () => {
+    const start = performance.now();
+    const stop = performance.now();
+    const id = idPrefix + (count & 0xffffff).toString(16).padStart(6, '0');
+    pending += `{"type":"complete","id":"${id}","name":"load","attributes":{"a":1,"b":"x","c":true,"duration_msec":${Math.trunc(stop - start)}},"start_event":{"name":"span_start","attributes":{"timestamp_msec":${Math.trunc(origin + start)}}},"stop_event":{"name":"span_stop","attributes":{"timestamp_msec":${Math.trunc(origin + stop)}}},"count":${++count},"pid":${pid}}\n`;
+    if (pending.length >= 4096) {
+      length += bytes.write(pending, length);
+      pending = '';
+      if (length >= 64 * 1024) {
+        writeSync(fd, bytes, 0, length);
+        length = 0;
+      }
+    }
+  };
+  return (n) => {
+    for (let i = 0; i < n; i++) once();
   };
 }
 
 /**
  * timedSpan + buffered FileExporter and an OpenTelemetry span (BasicTracerProvider, BatchSpanProcessor, no-op
- * exporter; 3 attributes each) in the same process, interleaved.
+ * exporter; 3 attributes each) in the same process, interleaved, with the floor above.
  */
 async function timedSpanVsOtelCase() {
   configure(true);
@@ -207,10 +259,20 @@ async function timedSpanVsOtelCase() {
   const otel = (n) => {
     for (let i = 0; i < n; i++) tracer.startSpan('load', { attributes }).end();
   };
-  const m = await interleaved({ ours, otel }, [['otel', 'ours']]);
+  const floor = timedSpanFloor();
+  const m = await interleaved({ ours, otel, floor }, [
+    ['otel', 'ours'],
+    ['ours', 'floor'],
+  ]);
   await provider.shutdown();
   await OneLoggerProvider.instance().shutdown();
-  return { ns_per_span: m.ours, otel_ns_per_span: m.otel, speedup_vs_otel: m['otel/ours'] };
+  return {
+    ns_per_span: m.ours,
+    otel_ns_per_span: m.otel,
+    speedup_vs_otel: m['otel/ours'],
+    floor_ns_per_span: m.floor,
+    ratio_to_floor: m['ours/floor'],
+  };
 }
 
 /** Heap growth after 1M spans started and stopped through the recorder (buffered file export). */

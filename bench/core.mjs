@@ -66,12 +66,24 @@ writeResults('core', r, [
   ["  the span, then the floor's write", fmtNs(r.per_record_api.span_and_floor_write_ns), 'info', true],
   ['  the span, then its own record line built and written', fmtNs(r.per_record_api.span_and_line_write_ns), 'info', true],
   [
+    '  a fixed piece of JavaScript alone / followed by the floor write (does code after a system call cost more?)',
+    `${fmtNs(r.per_record_api.fixed_work_only_ns)} / ${fmtNs(r.per_record_api.fixed_work_and_floor_write_ns)}`,
+    'context',
+    true,
+  ],
+  [
     'timedSpan + buffered FileExporter, same process as OTel',
     fmtNs(r.timedspan_vs_otel.ns_per_span),
     '<= 0.8 µs',
     r.timedspan_vs_otel.ns_per_span <= 800,
   ],
   ['  OpenTelemetry span (BSP + no-op exporter), same process', fmtNs(r.timedspan_vs_otel.otel_ns_per_span), 'reference', true],
+  [
+    '  floor: the same line by a template literal, buffered the same way, same process; timedSpan / floor',
+    `${fmtNs(r.timedspan_vs_otel.floor_ns_per_span)}; ${r.timedspan_vs_otel.ratio_to_floor.toFixed(2)}x`,
+    'floor',
+    true,
+  ],
   [
     '  speed-up over OTel (median of per-round ratios)',
     `${r.timedspan_vs_otel.speedup_vs_otel.toFixed(2)}x`,
