@@ -48,7 +48,7 @@ writeResults('tfjs', r, [
   ['time in the batch hooks: TF.js default callback', pct(f.hook_pct_without), 'info', true],
   ['  net (what the callback adds)', pct(f.hook_net_pct), '< 1 %', f.hook_net_pct < 1],
   ['  per batch, telemetry callback', `${f.hook_us_per_batch_with.toFixed(1)} µs`, 'info', true],
-  ['  per batch, a callback whose hooks do nothing (floor)', `${f.hook_us_per_batch_empty.toFixed(1)} µs`, 'floor', true],
+  ['  per batch, a callback whose hooks do nothing (empty floor)', `${f.hook_us_per_batch_empty.toFixed(1)} µs`, 'floor', true],
   ...ownTimeRows(f, "  per batch, the telemetry callback's own time (minus the empty floor), metrics every 10 steps"),
   ...ownTimeRows(f50, '  the same, metrics every 50 steps (the config default)'),
   ...ownTimeRows(f50long, `  the same after ${f50long.batches_per_fit * f50long.long_warm_fits} more batches (a longer job)`),
