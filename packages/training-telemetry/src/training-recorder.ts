@@ -30,7 +30,7 @@ import {
   ValidationMetricsUpdateAttributes,
 } from './attributes.js';
 import { TrainingTelemetryConfig } from './config.js';
-import { type LogMetricsOptions, lossOfLastModelMetricsEvent, type ModelMetrics, modelMetricsEvent } from './model-metrics.js';
+import { type LogMetricsOptions, type ModelMetrics, modelMetricsEvent } from './model-metrics.js';
 import { CheckpointStrategy, STANDARD_TRAINING_SPAN_NAMES, StandardTrainingJobEventName, StandardTrainingJobSpanName } from './names.js';
 
 const SPAN = StandardTrainingJobSpanName;
@@ -173,6 +173,10 @@ export class TrainingRecorder extends DefaultRecorder {
   private checkpointSuccessCount = 0;
   /** The last training `loss` given to logMetrics (reported as `latest_loss`). */
   private lastLoss: number | undefined;
+  /** Keeps a training loss that logMetrics recorded (one function for the recorder's life: no closure per call). */
+  private readonly keepLoss = (loss: number): void => {
+    this.lastLoss = loss;
+  };
   private readonly snapshots = new Map<number, ProductivitySnapshot>();
   /** See `IterationSettings`; undefined until read. */
   private iterationSettings: IterationSettings | undefined;
@@ -482,12 +486,9 @@ export class TrainingRecorder extends DefaultRecorder {
     const step = given === undefined ? this.completedOverall : requireNonNegativeInt('logMetrics step', given);
     const time = options?.timeMsec;
     const ts = time === undefined ? TracingTimestamp.now() : TracingTimestamp.forMillis(time);
-    const event = modelMetricsEvent(metrics, step, ts);
+    // A validation loss is not the training loss of later updates.
+    const event = modelMetricsEvent(metrics, step, ts, validation === undefined ? this.keepLoss : undefined);
     if (event === undefined) return undefined;
-    if (validation === undefined) {
-      const loss = lossOfLastModelMetricsEvent();
-      if (loss !== undefined) this.lastLoss = loss;
-    }
     return this.recordEvent(span, event);
   }
 
