@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setImmediate as tick } from 'node:timers/promises';
 import { spanRecordLine } from '../packages/core/dist/exporter/json-line.js';
 import { DefaultRecorder, FileExporter, getRecorder, OneLoggerProvider, Span, timedSpan } from '../packages/core/dist/index.js';
-import { interleaved } from './lib.mjs';
+import { ExporterLikeBuffer, interleaved } from './lib.mjs';
 
 const dir = mkdtempSync(join(os.tmpdir(), 'olbench-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -214,27 +214,18 @@ async function perRecordApiCase() {
  * its own. No span object, no validation, no exporter: whatever timedSpan does costs at least this.
  */
 function timedSpanFloor() {
-  const fd = openSync(join(dir, 'timed-span-floor.jsonl'), 'a');
-  const bytes = Buffer.allocUnsafeSlow(64 * 1024 + 3 * 4096);
+  const out = new ExporterLikeBuffer(join(dir, 'timed-span-floor.jsonl'));
   const idPrefix = 'd3c9e0d9-0aa8-4cca-8d24-12b20c';
   const pid = process.pid;
   const origin = performance.timeOrigin;
-  let pending = '';
-  let length = 0;
   let count = 0;
   const once = () => {
     const start = performance.now();
     const stop = performance.now();
     const id = idPrefix + (count & 0xffffff).toString(16).padStart(6, '0');
-    pending += `{"type":"complete","id":"${id}","name":"load","attributes":{"a":1,"b":"x","c":true,"duration_msec":${Math.trunc(stop - start)}},"start_event":{"name":"span_start","attributes":{"timestamp_msec":${Math.trunc(origin + start)}}},"stop_event":{"name":"span_stop","attributes":{"timestamp_msec":${Math.trunc(origin + stop)}}},"count":${++count},"pid":${pid}}\n`;
-    if (pending.length >= 4096) {
-      length += bytes.write(pending, length);
-      pending = '';
-      if (length >= 64 * 1024) {
-        writeSync(fd, bytes, 0, length);
-        length = 0;
-      }
-    }
+    out.append(
+      `{"type":"complete","id":"${id}","name":"load","attributes":{"a":1,"b":"x","c":true,"duration_msec":${Math.trunc(stop - start)}},"start_event":{"name":"span_start","attributes":{"timestamp_msec":${Math.trunc(origin + start)}}},"stop_event":{"name":"span_stop","attributes":{"timestamp_msec":${Math.trunc(origin + stop)}}},"count":${++count},"pid":${pid}}\n`,
+    );
   };
   return (n) => {
     for (let i = 0; i < n; i++) once();

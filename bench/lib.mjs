@@ -1,7 +1,7 @@
 // Shared benchmark plumbing: every case runs in a fresh `node` process (no JIT or heap carry-over),
 // several times; the median is reported. Results go to bench/results/<suite>.json and a table on stdout.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import { setImmediate as tick } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,31 @@ export async function interleaved(chunks, ratios, { rounds = 40, n = 2048, perRo
   for (const name of names) out[name] = median(ns[name]);
   for (const [a, b] of ratios) out[`${a}/${b}`] = median(ns[a].map((x, r) => x / ns[b][r]));
   return out;
+}
+
+/**
+ * A file written the way the buffered FileExporter writes: lines appended to a string, encoded every 4 KiB, the
+ * bytes written every 64 KiB. The floors of the buffered cases write their lines through it.
+ */
+export class ExporterLikeBuffer {
+  constructor(path) {
+    this.fd = openSync(path, 'a');
+    this.pending = '';
+    this.bytes = Buffer.allocUnsafeSlow(64 * 1024 + 3 * 4096);
+    this.length = 0;
+  }
+
+  append(line) {
+    this.pending += line;
+    if (this.pending.length >= 4096) {
+      this.length += this.bytes.write(this.pending, this.length);
+      this.pending = '';
+      if (this.length >= 64 * 1024) {
+        writeSync(this.fd, this.bytes, 0, this.length);
+        this.length = 0;
+      }
+    }
+  }
 }
 
 /** Runs `script case` RUNS times in fresh processes; each prints one JSON object with numeric fields. */

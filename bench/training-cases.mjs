@@ -12,7 +12,7 @@ import {
   TrainingTelemetryProvider,
   trainingIteration,
 } from '../packages/training-telemetry/dist/index.js';
-import { interleaved } from './lib.mjs';
+import { ExporterLikeBuffer, interleaved } from './lib.mjs';
 import { startTrainingJob } from './training-job.mjs';
 
 const dir = mkdtempSync(join(os.tmpdir(), 'olbench-training-'));
@@ -141,21 +141,15 @@ function logChunk(from, n) {
 // fractions by JSON.stringify), buffered the way the exporter buffers (lines appended to a string, encoded every
 // 4 KiB, written every 64 KiB) into a file of its own. Whatever a logMetrics call does costs at least this.
 const floorMetrics = { loss: 0, accuracy: 0 };
-let floorLine = { head: '', fd: -1, count: 0, pending: '', bytes: Buffer.alloc(0), length: 0 };
+let floorLine = { head: '', count: 0, out: undefined };
 function floorLogTwo(i) {
   const f = floorLine;
   floorMetrics.loss = 1 / (i + 1);
   floorMetrics.accuracy = i / (i + 1);
   const ms = Math.trunc(performance.timeOrigin + performance.now());
-  f.pending += `${f.head}${JSON.stringify(floorMetrics.loss)},"accuracy":${JSON.stringify(floorMetrics.accuracy)},"global_step":0,"timestamp_msec":${ms}}},"count":${++f.count},"pid":${process.pid}}\n`;
-  if (f.pending.length >= 4096) {
-    f.length += f.bytes.write(f.pending, f.length);
-    f.pending = '';
-    if (f.length >= 64 * 1024) {
-      writeSync(f.fd, f.bytes, 0, f.length);
-      f.length = 0;
-    }
-  }
+  f.out.append(
+    `${f.head}${JSON.stringify(floorMetrics.loss)},"accuracy":${JSON.stringify(floorMetrics.accuracy)},"global_step":0,"timestamp_msec":${ms}}},"count":${++f.count},"pid":${process.pid}}\n`,
+  );
 }
 function floorChunkOf(from, n) {
   for (let i = from; i < from + n; i++) floorLogTwo(i);
@@ -168,11 +162,8 @@ async function logMetricsCase() {
   const spanId = recorder.activeStandardSpan('training_loop').id;
   floorLine = {
     head: `{"type":"event","span_id":"${spanId}","event":{"name":"model_metrics","attributes":{"loss":`,
-    fd: openSync(join(dir, 'log-metrics-floor.jsonl'), 'a'),
     count: 0,
-    pending: '',
-    bytes: Buffer.allocUnsafeSlow(64 * 1024 + 3 * 4096),
-    length: 0,
+    out: new ExporterLikeBuffer(join(dir, 'log-metrics-floor.jsonl')),
   };
   let next = 0;
   const at = (chunk) => (n) => {
