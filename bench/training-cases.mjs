@@ -64,6 +64,35 @@ function floorWithWritesChunk(n) {
   }
 }
 
+// The floor of per-record updates: the floor loop plus, every N iterations, the training_metrics_update line the
+// library writes in this job (same keys, values from the floor's statistics and counters; it keeps no per-iteration
+// throughput summary, so the current throughput stands for its max and min) built by one template literal and
+// written by one writeSync, to a file of its own. The least a per-record training telemetry can do.
+const SPAN_ID = 'd3c9e0d9-0aa8-4cca-8d24-12b20c000002';
+const FLOPS_PER_ITERATION = 1e9 * 32;
+let updatesFd;
+let updateIterations = 0;
+let updateRecords = 0;
+let firstEndSec = 0;
+function writeFloorUpdate(s, iterations) {
+  const endMs = performance.timeOrigin + performance.now();
+  const endSec = endMs / 1000;
+  if (firstEndSec === 0) firstEndSec = endSec;
+  const flops = FLOPS_PER_ITERATION * iterations;
+  const throughput = flops / (s.totalSec * 1e12 * 8);
+  writeSync(
+    updatesFd,
+    `{"type":"event","span_id":"${SPAN_ID}","event":{"name":"training_metrics_update","attributes":{"train_iterations_start":0,"current_iteration":${iterations - 1},"num_iterations":${iterations},"train_samples_start":0,"num_train_samples":${iterations * 32},"interval":${LOG_EVERY},"avg_iteration_time_sec":${s.totalSec / s.count},"min_iteration_time_sec":${s.minSec},"max_iteration_time_sec":${s.maxSec},"total_iteration_time_sec":${s.totalSec},"train_tokens":${iterations * 32 * 1024},"completed_floating_point_operations_overall":${flops},"total_flops":${flops},"train_throughput_per_gpu":${throughput},"train_throughput_per_gpu_max":${throughput},"train_throughput_per_gpu_min":${throughput},"first_logged_train_iterations_finish_timestamp_sec":${firstEndSec},"last_logged_train_iterations_finish_timestamp_sec":${endSec},"timestamp_msec":${Math.trunc(endMs)}}},"count":${++updateRecords},"pid":${process.pid}}\n`,
+  );
+}
+function floorWithUpdatesChunk(n) {
+  updatesFd ??= openSync(join(dir, 'floor-updates.jsonl'), 'a');
+  for (let i = 0; i < n; i++) {
+    floorIteration(floorStats);
+    if (++updateIterations % LOG_EVERY === 0) writeFloorUpdate(floorStats, updateIterations);
+  }
+}
+
 function callbacksChunk(n) {
   for (let i = 0; i < n; i++) {
     onTrainingSingleIterationStart();
@@ -83,10 +112,18 @@ function helperChunk(n) {
 async function callbacksCase() {
   setUp();
   const m = await interleaved(
-    { floor: floorChunk, floorWithWrites: floorWithWritesChunk, callbacks: callbacksChunk, helper: helperChunk },
+    {
+      floor: floorChunk,
+      floorWithWrites: floorWithWritesChunk,
+      floorWithUpdates: floorWithUpdatesChunk,
+      callbacks: callbacksChunk,
+      helper: helperChunk,
+    },
     [
       ['callbacks', 'floor'],
       ['callbacks', 'floorWithWrites'],
+      ['floorWithUpdates', 'floor'],
+      ['callbacks', 'floorWithUpdates'],
       ['helper', 'callbacks'],
     ],
     // Rounds of 10,000 iterations each, no macrotask turn in between (the iteration path has no timers).
@@ -99,6 +136,9 @@ async function callbacksCase() {
     ratio_to_floor: m['callbacks/floor'],
     floor_with_writes_ns_per_iteration: m.floorWithWrites,
     ratio_to_floor_with_writes: m['callbacks/floorWithWrites'],
+    floor_with_updates_ns_per_iteration: m.floorWithUpdates,
+    floor_with_updates_to_floor: m['floorWithUpdates/floor'],
+    ratio_to_floor_with_updates: m['callbacks/floorWithUpdates'],
     helper_ns_per_iteration: m.helper,
     helper_ratio_to_callbacks: m['helper/callbacks'],
   };

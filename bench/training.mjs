@@ -25,6 +25,13 @@ writeResults('training', r, [
   ],
   ['  ratio to that floor', `${r.iteration_callbacks.ratio_to_floor_with_writes.toFixed(2)}x`, 'info', true],
   [
+    '  floor loop + the same update line built by a template literal and written, every 50; its ratio to the floor loop',
+    `${ns(r.iteration_callbacks.floor_with_updates_ns_per_iteration)}; ${r.iteration_callbacks.floor_with_updates_to_floor.toFixed(2)}x`,
+    'floor',
+    true,
+  ],
+  ['  ratio to that floor', `${r.iteration_callbacks.ratio_to_floor_with_updates.toFixed(2)}x`, 'info', true],
+  [
     '  the iteration alone (no update due), ratio to the floor',
     `${r.iteration_without_records.ratio_to_floor.toFixed(2)}x (${ns(r.iteration_without_records.ns_per_iteration)})`,
     'info',
