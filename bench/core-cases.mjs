@@ -1,6 +1,4 @@
 // One benchmark case per process: `node --expose-gc bench/core-cases.mjs <case>` prints one JSON line.
-
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -235,68 +233,6 @@ function timedSpanFloor() {
 }
 
 /**
- * The floor of the design (DESIGN.md §5 and §6): what any timedSpan that follows it does beyond the floor above,
- * written as plainly as possible. The span is current for the body through an AsyncLocalStorage scope (entered and
- * left, parent read from it), the body gets a span object holding its name, id, parent, two timestamps and a copy
- * of the caller's attributes (each value type-checked), and the span is tracked as running until it stops (so a
- * shutdown can stop it). The line is the floor's: attribute text as a memo hit gives it, no exporter interface, no
- * error guards, no filters.
- */
-function timedSpanDesignFloor() {
-  const out = new ExporterLikeBuffer(join(dir, 'timed-span-design-floor.jsonl'));
-  const idPrefix = 'd3c9e0d9-0aa8-4cca-8d24-12b20c';
-  const pid = process.pid;
-  const origin = performance.timeOrigin;
-  const context = new AsyncLocalStorage();
-  const rootCell = { latest: undefined };
-  const running = new Set();
-  let count = 0;
-  class Stamp {
-    constructor(wallMs, perfMs) {
-      this.wallMs = wallMs;
-      this.perfMs = perfMs;
-    }
-  }
-  class PlainSpan {
-    constructor(id, name, parent, start, attributes) {
-      this.id = id;
-      this.name = name;
-      this.parent = parent;
-      this.start = start;
-      this.stop = undefined;
-      this.attributes = attributes;
-    }
-  }
-  const run = (name, fn, options) => {
-    const parent = (context.getStore() ?? rootCell).latest;
-    const attributes = new Map();
-    const given = options.spanAttributes;
-    for (const k of Object.keys(given)) {
-      const v = given[k];
-      if (typeof v === 'string' || typeof v === 'boolean' || Number.isFinite(v)) attributes.set(k, v);
-    }
-    const p0 = performance.now();
-    const id = idPrefix + (count & 0xffffff).toString(16).padStart(6, '0');
-    const span = new PlainSpan(id, name, parent, new Stamp(origin + p0, p0), attributes);
-    running.add(span);
-    const previous = context.getStore();
-    context.enterWith({ latest: span });
-    fn(span);
-    context.enterWith(previous);
-    const p1 = performance.now();
-    span.stop = new Stamp(origin + p1, p1);
-    running.delete(span);
-    out.append(
-      `{"type":"complete","id":"${span.id}","name":"${span.name}","attributes":{"a":1,"b":"x","c":true,"duration_msec":${Math.trunc(span.stop.perfMs - span.start.perfMs)}},"start_event":{"name":"span_start","attributes":{"timestamp_msec":${Math.trunc(span.start.wallMs)}}},"stop_event":{"name":"span_stop","attributes":{"timestamp_msec":${Math.trunc(span.stop.wallMs)}}},"count":${++count},"pid":${pid}}\n`,
-    );
-  };
-  const options = { spanAttributes: { a: 1, b: 'x', c: true } };
-  return (n) => {
-    for (let i = 0; i < n; i++) run('load', noop, options);
-  };
-}
-
-/**
  * timedSpan + buffered FileExporter and an OpenTelemetry span (BasicTracerProvider, BatchSpanProcessor, no-op
  * exporter; 3 attributes each) in the same process, interleaved, with the floor above.
  */
@@ -315,12 +251,9 @@ async function timedSpanVsOtelCase() {
     for (let i = 0; i < n; i++) tracer.startSpan('load', { attributes }).end();
   };
   const floor = timedSpanFloor();
-  const design = timedSpanDesignFloor();
-  const m = await interleaved({ ours, otel, floor, design }, [
+  const m = await interleaved({ ours, otel, floor }, [
     ['otel', 'ours'],
     ['ours', 'floor'],
-    ['design', 'floor'],
-    ['ours', 'design'],
   ]);
   await provider.shutdown();
   await OneLoggerProvider.instance().shutdown();
@@ -330,9 +263,6 @@ async function timedSpanVsOtelCase() {
     speedup_vs_otel: m['otel/ours'],
     floor_ns_per_span: m.floor,
     ratio_to_floor: m['ours/floor'],
-    design_floor_ns_per_span: m.design,
-    design_floor_to_floor: m['design/floor'],
-    ratio_to_design_floor: m['ours/design'],
   };
 }
 

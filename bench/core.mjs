@@ -85,12 +85,6 @@ writeResults('core', r, [
     true,
   ],
   [
-    '  design floor: ALS scope, span object, attribute copy, running set, same line; timedSpan / it',
-    `${fmtNs(r.timedspan_vs_otel.design_floor_ns_per_span)}; ${r.timedspan_vs_otel.ratio_to_design_floor.toFixed(2)}x`,
-    'floor',
-    true,
-  ],
-  [
     '  speed-up over OTel (median of per-round ratios)',
     `${r.timedspan_vs_otel.speedup_vs_otel.toFixed(2)}x`,
     '>= 2x',

@@ -67,7 +67,7 @@ function floorWithWritesChunk(n) {
 // The floor of per-record updates: the floor loop plus, every N iterations, the training_metrics_update line the
 // library writes in this job (same keys, values from the floor's statistics and counters; it keeps no per-iteration
 // throughput summary, so the current throughput stands for its max and min) built by one template literal and
-// written by one writeSync, to a file of its own. The least a per-record training telemetry can do.
+// written by one writeSync, to a file of its own: what a per-record telemetry writes, in the plainest way.
 const SPAN_ID = 'd3c9e0d9-0aa8-4cca-8d24-12b20c000002';
 const FLOPS_PER_ITERATION = 1e9 * 32;
 let updatesFd;
