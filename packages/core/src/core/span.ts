@@ -1,5 +1,6 @@
 import { rejectInput } from '../internal/runtime.js';
 import { Attribute, Attributes, type AttributesInput, type AttributeValue, acceptedAttributeValue } from './attributes.js';
+import { creationAttributes } from './creation-attributes.js';
 import { assertThat, OneLoggerError } from './errors.js';
 import { Event, StandardEventAttributeName, StandardEventName } from './event.js';
 import { nextSpanId } from './ids.js';
@@ -60,8 +61,15 @@ export class Span {
   stopAttributes: Attributes | undefined;
   private startEventCache: Event | undefined;
   private stopEventCache: Event | undefined;
-  /** Initial attributes merged with later updates (updates win and keep the initial position). */
-  private readonly merged: Attributes;
+  /**
+   * Initial attributes merged with later updates (updates win and keep the initial position) and, once stopped,
+   * `duration_msec`. Until `ownsMerged`, the collection the span was created with, possibly shared with other spans
+   * (see creationAttributes): it is never changed, and `duration_msec` is then kept in `stopDuration` only.
+   */
+  private merged: Attributes;
+  private ownsMerged: boolean;
+  /** `duration_msec`, once stopped. */
+  private stopDuration: number | undefined;
   private updatedKeys: string[] | undefined;
   /**
    * @internal The id written as `parent_id`: the nearest ancestor that the recorder exports
@@ -84,7 +92,9 @@ export class Span {
     this.startAttributes = eventAttributesCopy(options.startEventAttributes, startTime);
     this.stopTime = undefined;
     this.stopAttributes = undefined;
-    this.merged = new Attributes(options.spanAttributes);
+    this.merged = creationAttributes(options.spanAttributes);
+    this.ownsMerged = false;
+    this.stopDuration = undefined;
     this.exportedParentId = options.parentSpan?.id;
     this.runningEntry = undefined;
   }
@@ -108,20 +118,34 @@ export class Span {
 
   /** A copy of the current attributes: initial ones with later updates applied (change them with `addAttribute`). */
   get attributes(): Attributes {
-    return new Attributes(this.merged);
+    return new Attributes(this.attributesView);
   }
 
   /** @internal The live merged collection, read by exporters without copying. Do not modify. */
   get attributesView(): Attributes {
-    return this.merged;
+    return this.ownsMerged || this.stopTime === undefined ? this.merged : this.ownMerged();
+  }
+
+  /**
+   * @internal The attributes the span was created with, when nothing has changed them since (no update; once
+   * stopped, `duration_msec` comes on top, see `stoppedDurationMsec`); otherwise undefined. Lets a record writer
+   * reuse what it wrote for the same collection before.
+   */
+  get unchangedAttributes(): Attributes | undefined {
+    return this.ownsMerged ? undefined : this.merged;
+  }
+
+  /** @internal `duration_msec` of a stopped span (undefined while running). */
+  get stoppedDurationMsec(): number | undefined {
+    return this.stopDuration;
   }
 
   /** Only the attributes added or changed after creation (including `duration_msec` once stopped). */
   get updatedAttributes(): Attributes {
     const out = new Attributes();
     if (this.updatedKeys) for (const k of this.updatedKeys) out.map.set(k, this.merged.map.get(k) as AttributeValue);
-    const duration = this.merged.map.get(StandardSpanAttributeName.DURATION_MSEC);
-    if (this.stopTime !== undefined && duration !== undefined) out.map.set(StandardSpanAttributeName.DURATION_MSEC, duration);
+    const duration = this.stopDuration;
+    if (duration !== undefined) out.map.set(StandardSpanAttributeName.DURATION_MSEC, duration);
     return out;
   }
 
@@ -139,9 +163,11 @@ export class Span {
       );
     }
     this.stopAttributes = eventAttributesCopy(options?.stopEventAttributes, stopTime);
+    const duration = durationMsecBetween(this.startTime, stopTime);
     this.stopTime = stopTime;
-    // duration_msec counts as updated through `stopTime` (see updatedAttributes): no bookkeeping here.
-    this.merged.map.set(StandardSpanAttributeName.DURATION_MSEC, durationMsecBetween(this.startTime, stopTime));
+    this.stopDuration = duration;
+    // duration_msec counts as updated through `stopDuration` (see updatedAttributes): no bookkeeping here.
+    if (this.ownsMerged) this.merged.map.set(StandardSpanAttributeName.DURATION_MSEC, duration);
   }
 
   /** Checks that an event may be attached (the span must be running). Events are not retained. */
@@ -160,7 +186,7 @@ export class Span {
     const stored = acceptedAttributeValue(name, value);
     if (stored === undefined) return undefined;
     const attribute = Attribute.ofStored(name, stored);
-    this.merged.addAttribute(attribute);
+    this.ownMerged().addAttribute(attribute);
     this.noteUpdated(name);
     return attribute;
   }
@@ -184,8 +210,8 @@ export class Span {
 
   /** `duration_msec` of a stopped span. */
   durationMsec(): number {
-    const d = this.merged.map.get(StandardSpanAttributeName.DURATION_MSEC);
-    assertThat(this.stopTime !== undefined && typeof d === 'number', `Span ${this.name} must be stopped to have a duration.`);
+    const d = this.stopDuration;
+    assertThat(d !== undefined, `Span ${this.name} must be stopped to have a duration.`);
     return d as number;
   }
 
@@ -195,12 +221,23 @@ export class Span {
       id: this.id,
     };
     if (this.parentSpan) json.parent_id = this.parentSpan.id;
-    if (this.merged.size > 0) json.attributes = this.merged.toJSON();
+    const attributes = this.attributesView;
+    if (attributes.size > 0) json.attributes = attributes.toJSON();
     return json;
   }
 
+  /** The span's own merged collection, copied from the creation attributes (and duration) on first need. */
+  private ownMerged(): Attributes {
+    if (!this.ownsMerged) {
+      this.merged = new Attributes(this.merged);
+      this.ownsMerged = true;
+      if (this.stopDuration !== undefined) this.merged.map.set(StandardSpanAttributeName.DURATION_MSEC, this.stopDuration);
+    }
+    return this.merged;
+  }
+
   private setUpdated(name: string, value: AttributeValue): void {
-    this.merged.map.set(name, value);
+    this.ownMerged().map.set(name, value);
     this.noteUpdated(name);
   }
 

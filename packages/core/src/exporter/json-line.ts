@@ -1,6 +1,6 @@
 import type { Attributes } from '../core/attributes.js';
 import { type Event, unreadAttributesJson } from '../core/event.js';
-import type { Span } from '../core/span.js';
+import { type Span, StandardSpanAttributeName } from '../core/span.js';
 import type { TracingTimestamp } from '../core/time.js';
 import { flatString, sequentialString } from '../internal/flat-string.js';
 import { AttributesJsonMemo } from './attributes-json-memo.js';
@@ -18,6 +18,7 @@ class NameEntry {
   readonly afterSpanId: string;
   /** Span attributes: `,"attributes":{...}`. */
   readonly spanAttributes: AttributesJsonMemo;
+  private creationText: CreationAttributesText | undefined;
   private eventMemo: AttributesJsonMemo | undefined;
   private eventJsonHeadCache: string | undefined;
 
@@ -35,6 +36,12 @@ class NameEntry {
     return this.lasting ? sequentialString(s) : s;
   }
 
+  /** Span attributes unchanged since the span's creation (see `Span.unchangedAttributes`). */
+  get creationAttributes(): CreationAttributesText {
+    this.creationText ??= new CreationAttributesText(this.lasting);
+    return this.creationText;
+  }
+
   /** `","event":{"name":"name","attributes":` (closes the span id; the attributes' JSON text follows). */
   get eventJsonHead(): string {
     this.eventJsonHeadCache ??= this.fixed(`","event":{"name":${this.quoted},"attributes":`);
@@ -48,6 +55,47 @@ class NameEntry {
   get eventAttributes(): AttributesJsonMemo {
     this.eventMemo ??= new AttributesJsonMemo(`","event":{"name":${this.quoted},"attributes":`, '},"count":', this.lasting);
     return this.eventMemo;
+  }
+}
+
+/**
+ * `,"attributes":{...}` of spans whose attributes have not changed since creation, followed by `duration_msec`
+ * once stopped. Spans created from the same unchanged object share one collection (see creationAttributes), so
+ * the text of the last collection is kept and reused, with the last duration.
+ */
+class CreationAttributesText {
+  private readonly memo: AttributesJsonMemo;
+  private attributes: Attributes | undefined;
+  /** `,"attributes":{...}` of `attributes` ('' when empty). */
+  private plain = '';
+  private duration = Number.NaN;
+  private withDuration = '';
+  private withDurationFlat = false;
+
+  constructor(lasting: boolean) {
+    this.memo = new AttributesJsonMemo(',"attributes":', '', lasting);
+  }
+
+  write(attributes: Attributes, duration: number | undefined): string {
+    if (attributes !== this.attributes) {
+      this.attributes = attributes;
+      this.plain = attributes.size > 0 ? this.memo.write(attributes.map) : '';
+      this.duration = Number.NaN;
+    }
+    if (duration === undefined) return this.plain;
+    if (duration === this.duration) {
+      // Flattened once it proves to be reused.
+      if (!this.withDurationFlat) {
+        this.withDuration = flatString(this.withDuration);
+        this.withDurationFlat = true;
+      }
+      return this.withDuration;
+    }
+    this.duration = duration;
+    this.withDurationFlat = false;
+    const plain = this.plain;
+    this.withDuration = plain === '' ? `,"attributes":{"duration_msec":${duration}}` : `${plain.slice(0, -1)},"duration_msec":${duration}}`;
+    return this.withDuration;
   }
 }
 
@@ -150,8 +198,13 @@ export function spanRecordLine(type: SpanRecord['type'], span: Span, count: numb
   const entry = nameEntry(span.name);
   let out = SPAN_HEAD[type] + span.id + entry.afterSpanId;
   if (span.exportedParentId !== undefined) out += `,"parent_id":"${span.exportedParentId}"`;
-  const attributes = span.attributesView;
-  if (attributes.size > 0) out += entry.spanAttributes.write(attributes.map);
+  const unchanged = span.unchangedAttributes;
+  if (unchanged !== undefined && !unchanged.has(StandardSpanAttributeName.DURATION_MSEC)) {
+    out += entry.creationAttributes.write(unchanged, span.stoppedDurationMsec);
+  } else {
+    const attributes = span.attributesView;
+    if (attributes.size > 0) out += entry.spanAttributes.write(attributes.map);
+  }
   if (type !== 'stop') {
     const user = span.startAttributes;
     out +=
