@@ -19,6 +19,8 @@ const snapshots = new WeakMap<object, Snapshot>();
  * object literal per call (the other common pattern) costs no snapshot and no WeakMap entry.
  */
 let lastInput: object | undefined;
+/** The snapshot of `lastInput`, if it has one (checked before the WeakMap: the common case is one object in a loop). */
+let lastSnapshot: Snapshot | undefined;
 
 /** The collection with no attributes, shared by every span created without any. */
 const NONE = new Attributes();
@@ -30,15 +32,21 @@ const NONE = new Attributes();
 export function creationAttributes(input: AttributesInput): Attributes {
   if (input === undefined) return NONE;
   if (input instanceof Attributes || typeof input !== 'object' || input === null) return new Attributes(input);
-  const known = snapshots.get(input);
-  if (known !== undefined && holdsSame(input, known)) return known.attributes;
+  const known = input === lastInput ? lastSnapshot : snapshots.get(input);
+  if (known !== undefined && holdsSame(input, known)) {
+    lastInput = input;
+    lastSnapshot = known;
+    return known.attributes;
+  }
   const attributes = new Attributes(input);
+  let snapshot: Snapshot | undefined;
   if (input === lastInput) {
-    const snapshot = snapshotOf(input, attributes);
+    snapshot = snapshotOf(input, attributes);
     if (snapshot !== undefined) snapshots.set(input, snapshot);
     else snapshots.delete(input);
   }
   lastInput = input;
+  lastSnapshot = snapshot;
   return attributes;
 }
 

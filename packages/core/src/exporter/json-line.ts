@@ -90,6 +90,7 @@ class CreationAttributesText {
   private attributes: Attributes | undefined;
   /** `,"attributes":{...}` of `attributes` ('' when empty). */
   private plain = '';
+  private givesDuration = false;
   private duration = Number.NaN;
   private withDuration = '';
   private withDurationFlat = false;
@@ -98,12 +99,18 @@ class CreationAttributesText {
     this.memo = new AttributesJsonMemo(',"attributes":', '', lasting);
   }
 
-  write(attributes: Attributes, duration: number | undefined): string {
+  /**
+   * The text, or undefined for a collection that holds `duration_msec` itself (the span's stop replaces that value
+   * in place: written from the span's own merged copy instead).
+   */
+  write(attributes: Attributes, duration: number | undefined): string | undefined {
     if (attributes !== this.attributes) {
       this.attributes = attributes;
-      this.plain = attributes.size > 0 ? this.memo.write(attributes.map) : '';
+      this.givesDuration = attributes.has(StandardSpanAttributeName.DURATION_MSEC);
+      this.plain = attributes.size > 0 && !this.givesDuration ? this.memo.write(attributes.map) : '';
       this.duration = Number.NaN;
     }
+    if (this.givesDuration) return undefined;
     if (duration === undefined) return this.plain;
     if (duration === this.duration) {
       // Flattened once it proves to be reused.
@@ -220,8 +227,9 @@ export function spanRecordLine(type: SpanRecord['type'], span: Span, count: numb
   const entry = nameEntry(span.name);
   let attributes: string;
   const unchanged = span.unchangedAttributes;
-  if (unchanged !== undefined && !unchanged.has(StandardSpanAttributeName.DURATION_MSEC)) {
-    attributes = entry.creationAttributes.write(unchanged, span.stoppedDurationMsec);
+  const text = unchanged === undefined ? undefined : entry.creationAttributes.write(unchanged, span.stoppedDurationMsec);
+  if (text !== undefined) {
+    attributes = text;
   } else {
     const view = span.attributesView;
     attributes = view.size > 0 ? entry.spanAttributes.write(view.map) : '';
