@@ -48,6 +48,19 @@ describe('Span', () => {
     assert.equal(next.slice(0, 30), span.id.slice(0, 30), 'same process prefix');
   });
 
+  test('the id suffix counts up by one in hex, across every 4,096-id boundary of its two halves', () => {
+    const ids = Array.from({ length: 9000 }, () => Span.create('counted').id);
+    assert.equal(new Set(ids).size, ids.length);
+    for (let i = 1; i < ids.length; i++) {
+      const prev = ids[i - 1] as string;
+      const id = ids[i] as string;
+      // A new random prefix every 2^24 ids restarts the counter at 0.
+      if (id.slice(0, 30) !== prev.slice(0, 30)) continue;
+      assert.equal(Number.parseInt(id.slice(30), 16), Number.parseInt(prev.slice(30), 16) + 1, `${prev} -> ${id}`);
+      assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    }
+  });
+
   test('span and start-event attributes are kept (copied, with timestamp_msec on the event) (#68)', () => {
     const spanAttributes = new Attributes({ span_attr: 'value', count: 3 });
     const startEventAttributes = new Attributes({ event_attr: true });

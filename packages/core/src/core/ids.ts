@@ -38,11 +38,15 @@ function reseed(): void {
 }
 reseed();
 
+// The 4,096 three-digit hex strings: a 6-digit suffix is one join of two of them.
+const HEX3: string[] = [];
+for (let i = 0; i < 4096; i++) HEX3.push(i.toString(16).padStart(3, '0'));
+
 export function sequentialUuid(): string {
   if (counter === COUNTER_LIMIT) reseed();
   const c = counter++;
   // The 6-digit suffix is built first: short strings are copied flat, so the id is one join of two pieces.
-  return prefix + ((HEX[c >>> 16] as string) + (HEX[(c >>> 8) & 255] as string) + (HEX[c & 255] as string));
+  return prefix + ((HEX3[c >>> 12] as string) + (HEX3[c & 0xfff] as string));
 }
 
 let generator: IdGenerator | undefined;
