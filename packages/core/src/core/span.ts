@@ -76,8 +76,10 @@ export class Span {
    * (set by the recorder; defaults to the direct parent).
    */
   exportedParentId: string | undefined;
-  /** @internal The entry of the recorder that runs this span (see recorder/running-spans.ts). */
-  runningEntry: unknown;
+  /** @internal The list of running spans of the recorder that runs this span, and its neighbours there (see recorder/running-spans.ts). */
+  runningList: unknown;
+  /** @internal */ runningPrev: Span | undefined;
+  /** @internal */ runningNext: Span | undefined;
 
   /** Use `Span.create`. */
   private constructor(id: string, name: string, startTime: TracingTimestamp, options: SpanCreateOptions) {
@@ -96,7 +98,9 @@ export class Span {
     this.ownsMerged = false;
     this.stopDuration = undefined;
     this.exportedParentId = options.parentSpan?.id;
-    this.runningEntry = undefined;
+    this.runningList = undefined;
+    this.runningPrev = undefined;
+    this.runningNext = undefined;
   }
 
   static create(name: string, options: SpanCreateOptions = {}): Span {

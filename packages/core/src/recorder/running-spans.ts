@@ -1,26 +1,18 @@
 import type { Span } from '../core/span.js';
 
-interface Entry {
-  readonly span: Span | undefined;
-  readonly list: RunningSpans;
-  prev: Entry | undefined;
-  next: Entry | undefined;
-}
-
 /**
  * The spans a recorder has started and not yet stopped, in start order, at most `capacity` of them. A doubly
- * linked list whose entry hangs on the span itself: adding, finding and removing a span cost a few field
- * writes, where a `Set` of short-lived spans keeps allocating and rehashing its table.
+ * linked list through fields of the spans themselves: adding, finding and removing a span cost a few field
+ * writes and no allocation, where a `Set` of short-lived spans keeps allocating and rehashing its table.
  *
  * A span added while the list is full is marked as belonging to it (so it can still be stopped) but is not
- * linked: nothing here keeps it alive, iteration and `size` do not see it, and `clear()` leaves it alone.
+ * linked: nothing here keeps it alive, iteration and `size` do not see it, and `clear()` leaves it alone. Such a
+ * span has no previous span and is not the head, which tells it from a linked one.
  */
 export class RunningSpans implements Iterable<Span> {
-  private head: Entry | undefined;
-  private tail: Entry | undefined;
+  private head: Span | undefined;
+  private tail: Span | undefined;
   private count = 0;
-  /** The mark of spans added past the capacity. */
-  private readonly untracked: Entry = { span: undefined, list: this, prev: undefined, next: undefined };
 
   constructor(readonly capacity = Number.POSITIVE_INFINITY) {}
 
@@ -32,39 +24,52 @@ export class RunningSpans implements Iterable<Span> {
   /** Adds the span; `false` if the list is full (the span is then marked, not linked). */
   add(span: Span): boolean {
     if (this.has(span)) return true;
-    if (this.count >= this.capacity) {
-      span.runningEntry = this.untracked;
-      return false;
+    span.runningList = this;
+    span.runningPrev = undefined;
+    span.runningNext = undefined;
+    if (this.count >= this.capacity) return false;
+    const tail = this.tail;
+    if (tail === undefined) this.head = span;
+    else {
+      tail.runningNext = span;
+      span.runningPrev = tail;
     }
-    const entry: Entry = { span, list: this, prev: this.tail, next: undefined };
-    if (this.tail === undefined) this.head = entry;
-    else this.tail.next = entry;
-    this.tail = entry;
-    span.runningEntry = entry;
+    this.tail = span;
     this.count++;
     return true;
   }
 
   has(span: Span): boolean {
-    return (span.runningEntry as Entry | undefined)?.list === this;
+    return span.runningList === this;
   }
 
   /** Removes the span; `false` if it was not in this list. */
   delete(span: Span): boolean {
-    const entry = span.runningEntry as Entry | undefined;
-    if (entry?.list !== this) return false;
-    span.runningEntry = undefined;
-    if (entry === this.untracked) return true;
-    if (entry.prev === undefined) this.head = entry.next;
-    else entry.prev.next = entry.next;
-    if (entry.next === undefined) this.tail = entry.prev;
-    else entry.next.prev = entry.prev;
+    if (span.runningList !== this) return false;
+    span.runningList = undefined;
+    const prev = span.runningPrev;
+    const next = span.runningNext;
+    if (prev === undefined && this.head !== span) return true; // untracked
+    if (prev === undefined) this.head = next;
+    else prev.runningNext = next;
+    if (next === undefined) this.tail = prev;
+    else next.runningPrev = prev;
+    // A stopped span keeps no neighbours alive.
+    span.runningPrev = undefined;
+    span.runningNext = undefined;
     this.count--;
     return true;
   }
 
   clear(): void {
-    for (let e = this.head; e !== undefined; e = e.next) (e.span as Span).runningEntry = undefined;
+    let s = this.head;
+    while (s !== undefined) {
+      const next = s.runningNext;
+      s.runningList = undefined;
+      s.runningPrev = undefined;
+      s.runningNext = undefined;
+      s = next;
+    }
     this.head = undefined;
     this.tail = undefined;
     this.count = 0;
@@ -73,11 +78,11 @@ export class RunningSpans implements Iterable<Span> {
   /** The spans in start order (a copy: the list may change while the caller uses it). */
   toArray(): Span[] {
     const out: Span[] = [];
-    for (let e = this.head; e !== undefined; e = e.next) out.push(e.span as Span);
+    for (let s = this.head; s !== undefined; s = s.runningNext) out.push(s);
     return out;
   }
 
   *[Symbol.iterator](): Iterator<Span> {
-    for (let e = this.head; e !== undefined; e = e.next) yield e.span as Span;
+    for (let s = this.head; s !== undefined; s = s.runningNext) yield s;
   }
 }
