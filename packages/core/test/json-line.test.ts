@@ -205,6 +205,35 @@ describe('spanRecordLine (the FileExporter fast path)', () => {
   });
 });
 
+describe('record counts in span and event lines', () => {
+  test('every count, across the thousands and with zeros in its last digits, with and without the newline, for two pids', () => {
+    const span = Span.create('counted', { spanAttributes: { a: 1 } });
+    span.stop();
+    const event = Event.create('counted_event', { v: 2 });
+    const counts = [1, 9, 10, 99, 100, 999, 1000, 1001, 1009, 1010, 1099, 1100, 1999, 2000, 12_005, 999_999, 1_000_000, 123_456_789];
+    for (const pid of [42, 7]) {
+      for (const count of counts) {
+        for (const newline of [false, true]) {
+          const generic = recordToJsonLine(buildSpanRecord('complete', span, count, pid), newline);
+          assert.equal(spanRecordLine('complete', span, count, pid, newline), generic, `span count ${count} pid ${pid}`);
+          const parsed = JSON.parse(spanRecordLine('complete', span, count, pid));
+          assert.equal(parsed.count, count);
+          assert.equal(parsed.pid, pid);
+          const line = eventRecordLine('event', event, span, count, pid, newline);
+          assert.equal(line.endsWith('\n'), newline);
+          const record = JSON.parse(line);
+          assert.deepEqual(
+            [record.type, record.span_id, record.event.name, record.event.attributes.v],
+            ['event', span.id, 'counted_event', 2],
+          );
+          assert.deepEqual(Object.keys(record), ['type', 'span_id', 'event', 'count', 'pid']);
+          assert.deepEqual([record.count, record.pid], [count, pid], `event count ${count} pid ${pid}`);
+        }
+      }
+    }
+  });
+});
+
 describe('record lines past the bound of the fragment caches', () => {
   test('more distinct span names, event names and keys than the caches keep: the same bytes as the generic path', () => {
     // The caches keep 4,096 names and keys; the names and keys after that are written without being kept.
