@@ -2,9 +2,18 @@ import { type AttributePrimitive, Attributes, type AttributesInput } from './att
 
 // A span copies the attributes it is created with (the caller may change its object afterwards). Callers often
 // pass the same object with the same values again and again (`timedSpan('load', fn, options)` in a loop): then
-// the copy made the last time is reused, once the object is checked to hold the same keys, in the same order, with
-// the same primitive values. A reused copy is shared by several spans, so it is never changed: a span that
-// changes its attributes, or adds `duration_msec` when an exporter reads them, first makes its own copy (see Span).
+// a snapshot of it is reused, once the object is checked to hold the same keys, in the same order, with the same
+// primitive values. A snapshot is shared by several spans, so it is never changed: a span that changes its
+// attributes, or adds `duration_msec` when an exporter reads them, first makes its own copy (see Span). Any other
+// input gets a fresh copy, which the span owns.
+
+/** A collection shared by the spans created from one unchanged input: never changed. */
+class SharedAttributes extends Attributes {}
+
+/** Whether `attributes` (from `creationAttributes`) is shared with other spans, rather than the caller's own copy. */
+export function isSharedAttributes(attributes: Attributes): boolean {
+  return attributes instanceof SharedAttributes;
+}
 
 /** The copy of one input object, and the keys and values it was made from. */
 interface Snapshot {
@@ -23,11 +32,12 @@ let lastInput: object | undefined;
 let lastSnapshot: Snapshot | undefined;
 
 /** The collection with no attributes, shared by every span created without any. */
-const NONE = new Attributes();
+const NONE = new SharedAttributes();
 
 /**
- * The attributes a span is created with, as a collection the span must not change: shared with other spans when
- * it comes from the same unchanged object. Invalid values are reported (or thrown) as `new Attributes(input)` does.
+ * The attributes a span is created with: a snapshot shared with other spans (see `isSharedAttributes`) when it comes
+ * from an unchanged object seen before, else a fresh copy. Invalid values are reported (or thrown) as
+ * `new Attributes(input)` does.
  */
 export function creationAttributes(input: AttributesInput): Attributes {
   if (input === undefined) return NONE;
@@ -50,7 +60,10 @@ export function creationAttributes(input: AttributesInput): Attributes {
   return attributes;
 }
 
-/** The snapshot of `input` copied as `attributes`, or undefined if it cannot be reused (arrays, a left-out value). */
+/**
+ * A snapshot of `input`, which was just copied as `attributes` (that copy goes to the caller's span), or undefined
+ * if it cannot be reused (arrays, a left-out value).
+ */
 function snapshotOf(input: object, attributes: Attributes): Snapshot | undefined {
   const keys: string[] = [];
   const values: AttributePrimitive[] = [];
@@ -60,7 +73,7 @@ function snapshotOf(input: object, attributes: Attributes): Snapshot | undefined
     keys.push(k);
     values.push(v);
   }
-  const snapshot = { attributes, keys, values };
+  const snapshot = { attributes: new SharedAttributes(attributes), keys, values };
   // Also false when a value was left out as invalid (its key is missing from the copy) or the object has
   // inherited enumerable keys.
   return holdsSame(input, snapshot) ? snapshot : undefined;

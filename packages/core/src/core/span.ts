@@ -1,6 +1,6 @@
 import { rejectInput } from '../internal/runtime.js';
 import { Attribute, Attributes, type AttributesInput, type AttributeValue, acceptedAttributeValue } from './attributes.js';
-import { creationAttributes } from './creation-attributes.js';
+import { creationAttributes, isSharedAttributes } from './creation-attributes.js';
 import { assertThat, OneLoggerError } from './errors.js';
 import { Event, StandardEventAttributeName, StandardEventName } from './event.js';
 import { nextSpanId } from './ids.js';
@@ -63,8 +63,8 @@ export class Span {
   private stopEventCache: Event | undefined;
   /**
    * Initial attributes merged with later updates (updates win and keep the initial position) and, once stopped,
-   * `duration_msec`. Until `ownsMerged`, the collection the span was created with, possibly shared with other spans
-   * (see creationAttributes): it is never changed, and `duration_msec` is then kept in `stopDuration` only.
+   * `duration_msec`. Until `ownsMerged`, a snapshot shared with other spans (see creationAttributes): it is never
+   * changed, and `duration_msec` is then kept in `stopDuration` only.
    */
   private merged: Attributes;
   private ownsMerged: boolean;
@@ -95,7 +95,7 @@ export class Span {
     this.stopTime = undefined;
     this.stopAttributes = undefined;
     this.merged = creationAttributes(options.spanAttributes);
-    this.ownsMerged = false;
+    this.ownsMerged = !isSharedAttributes(this.merged);
     this.stopDuration = undefined;
     this.exportedParentId = options.parentSpan?.id;
     this.runningList = undefined;
@@ -131,9 +131,9 @@ export class Span {
   }
 
   /**
-   * @internal The attributes the span was created with, when nothing has changed them since (no update; once
-   * stopped, `duration_msec` comes on top, see `stoppedDurationMsec`); otherwise undefined. Lets a record writer
-   * reuse what it wrote for the same collection before.
+   * @internal The snapshot the span was created with, shared with other spans, while the span has no copy of its
+   * own (no update; once stopped, `duration_msec` comes on top, see `stoppedDurationMsec`); otherwise undefined.
+   * Lets a record writer reuse what it wrote for the same snapshot before.
    */
   get unchangedAttributes(): Attributes | undefined {
     return this.ownsMerged ? undefined : this.merged;
