@@ -19,9 +19,14 @@ class NameEntry {
   /** Span attributes: `,"attributes":{...}`. */
   readonly spanAttributes: AttributesJsonMemo;
   private creationText: CreationAttributesText | undefined;
-  private middle:
-    | { parent: string | undefined; attributes: string; start: string; stop: string; countHigh: string; text: string; flat: boolean }
-    | undefined;
+  /** The last middle (see `spanMiddle`), whether it has been flattened, and what it was made of. */
+  private middle = '';
+  private middleFlat = false;
+  private middleParent: string | undefined;
+  private middleAttributes = '';
+  private middleStart = '';
+  private middleStop = '';
+  private middleCountHigh = '';
   private eventMemo: AttributesJsonMemo | undefined;
   private eventJsonHeadCache: string | undefined;
 
@@ -47,24 +52,29 @@ class NameEntry {
    * a line of few flat pieces is copied into the file buffer faster than one of many.
    */
   spanMiddle(parent: string | undefined, attributes: string, start: string, stop: string, countHigh: string): string {
-    const m = this.middle;
     if (
-      m !== undefined &&
-      m.parent === parent &&
-      m.attributes === attributes &&
-      m.start === start &&
-      m.stop === stop &&
-      m.countHigh === countHigh
+      this.middle !== '' &&
+      this.middleParent === parent &&
+      this.middleAttributes === attributes &&
+      this.middleStart === start &&
+      this.middleStop === stop &&
+      this.middleCountHigh === countHigh
     ) {
-      if (!m.flat) {
-        m.text = flatString(m.text);
-        m.flat = true;
+      if (!this.middleFlat) {
+        this.middle = flatString(this.middle);
+        this.middleFlat = true;
       }
-      return m.text;
+      return this.middle;
     }
     const parentPart = parent === undefined ? '' : `,"parent_id":"${parent}"`;
     const text = `${this.afterSpanId}${parentPart}${attributes}${start}${stop},"count":${countHigh}`;
-    this.middle = { parent, attributes, start, stop, countHigh, text, flat: false };
+    this.middle = text;
+    this.middleFlat = false;
+    this.middleParent = parent;
+    this.middleAttributes = attributes;
+    this.middleStart = start;
+    this.middleStop = stop;
+    this.middleCountHigh = countHigh;
     return text;
   }
 
