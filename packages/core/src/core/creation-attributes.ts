@@ -1,13 +1,15 @@
 import { type AttributePrimitive, Attributes, type AttributesInput } from './attributes.js';
 
-// A span copies the attributes it is created with (the caller may change its object afterwards). Callers often
-// pass the same object with the same values again and again (`timedSpan('load', fn, options)` in a loop): then
-// a snapshot of it is reused, once the object is checked to hold the same keys, in the same order, with the same
-// primitive values. A snapshot is shared by several spans, so it is never changed: a span that changes its
-// attributes, or adds `duration_msec` when an exporter reads them, first makes its own copy (see Span). Any other
-// input gets a fresh copy, which the span owns.
+// A span copies the attributes it is created with (the caller may change its object afterwards). Spans of one name
+// are often created with the same attributes again and again (`timedSpan('load', fn, options)` in a loop, or a
+// fresh literal with the same values): then the last snapshot made for that name is reused, once the input is
+// checked to hold the same keys, in the same order, with the same primitive values (its identity does not matter:
+// equal attributes give equal records). A
+// snapshot is shared by several spans, so it is never changed: a span that changes its attributes, or adds
+// `duration_msec` when an exporter reads them, first makes its own copy (see Span). Any other input gets a fresh
+// copy, which the span owns.
 
-/** A collection shared by the spans created from one unchanged input: never changed. */
+/** A collection shared by the spans created from equal inputs: never changed. */
 class SharedAttributes extends Attributes {}
 
 /** Whether `attributes` (from `creationAttributes`) is shared with other spans, rather than the caller's own copy. */
@@ -15,48 +17,52 @@ export function isSharedAttributes(attributes: Attributes): boolean {
   return attributes instanceof SharedAttributes;
 }
 
-/** The copy of one input object, and the keys and values it was made from. */
+/** A shared copy, and the keys and values it was made from. */
 interface Snapshot {
   readonly attributes: Attributes;
   readonly keys: readonly string[];
   readonly values: readonly AttributePrimitive[];
 }
 
-const snapshots = new WeakMap<object, Snapshot>();
 /**
- * The last plain object given. An object is snapshotted when it comes a second time in a row, so that a fresh
- * object literal per call (the other common pattern) costs no snapshot and no WeakMap entry.
+ * The snapshot of one span name, and how many inputs have not matched it since it was made. A new snapshot is made
+ * at the first input of a name, then only after 64 misses: inputs whose values change at every call (a step
+ * counter) cost one snapshot per 64 calls. (Remembering the last input object to notice a repeat costs more than a
+ * snapshot saves when every call passes a fresh object.)
  */
-let lastInput: object | undefined;
-/** The snapshot of `lastInput`, if it has one (checked before the WeakMap: the common case is one object in a loop). */
-let lastSnapshot: Snapshot | undefined;
+interface NameSlot {
+  snapshot: Snapshot | undefined;
+  misses: number;
+}
+const MISSES_BEFORE_NEW_SNAPSHOT = 64;
+/** At most this many names get a slot (a program may create spans of unbounded names). */
+const MAX_NAMES = 1024;
+const slots = new Map<string, NameSlot>();
 
 /** The collection with no attributes, shared by every span created without any. */
 const NONE = new SharedAttributes();
 
 /**
- * The attributes a span is created with: a snapshot shared with other spans (see `isSharedAttributes`) when it comes
- * from an unchanged object seen before, else a fresh copy. Invalid values are reported (or thrown) as
- * `new Attributes(input)` does.
+ * The attributes a span named `name` is created with: a snapshot shared with other spans (see
+ * `isSharedAttributes`) when the input equals the name's last snapshot, else a fresh copy. Invalid values are
+ * reported (or thrown) as `new Attributes(input)` does.
  */
-export function creationAttributes(input: AttributesInput): Attributes {
+export function creationAttributes(name: string, input: AttributesInput): Attributes {
   if (input === undefined) return NONE;
   if (input instanceof Attributes || typeof input !== 'object' || input === null) return new Attributes(input);
-  const known = input === lastInput ? lastSnapshot : snapshots.get(input);
-  if (known !== undefined && holdsSame(input, known)) {
-    lastInput = input;
-    lastSnapshot = known;
-    return known.attributes;
-  }
+  let slot = slots.get(name);
+  const known = slot?.snapshot;
+  if (known !== undefined && holdsSame(input, known)) return known.attributes;
   const attributes = new Attributes(input);
-  let snapshot: Snapshot | undefined;
-  if (input === lastInput) {
-    snapshot = snapshotOf(input, attributes);
-    if (snapshot !== undefined) snapshots.set(input, snapshot);
-    else snapshots.delete(input);
+  if (slot === undefined) {
+    if (slots.size >= MAX_NAMES) return attributes;
+    slot = { snapshot: undefined, misses: MISSES_BEFORE_NEW_SNAPSHOT - 1 };
+    slots.set(name, slot);
   }
-  lastInput = input;
-  lastSnapshot = snapshot;
+  if (++slot.misses >= MISSES_BEFORE_NEW_SNAPSHOT) {
+    slot.misses = 0;
+    slot.snapshot = snapshotOf(input, attributes) ?? slot.snapshot;
+  }
   return attributes;
 }
 

@@ -94,7 +94,7 @@ export class Span {
     this.startAttributes = eventAttributesCopy(options.startEventAttributes, startTime);
     this.stopTime = undefined;
     this.stopAttributes = undefined;
-    this.merged = creationAttributes(options.spanAttributes);
+    this.merged = creationAttributes(name, options.spanAttributes);
     this.ownsMerged = !isSharedAttributes(this.merged);
     this.stopDuration = undefined;
     this.exportedParentId = options.parentSpan?.id;
