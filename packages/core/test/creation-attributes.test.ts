@@ -128,6 +128,20 @@ describe('attributes a span is created with, when the caller passes the same obj
     for (const span of spans) assert.deepEqual(span.attributes.toJSON(), { k: 'v', n: 1 });
   });
 
+  test('inputs that change at every call are copied each time; once they repeat again, they are shared again', () => {
+    for (let step = 0; step < 3000; step++) {
+      const { line } = stopped('stepping', { step, tag: 'x' }, step % 3);
+      assert.deepEqual(line.attributes, { step, tag: 'x', duration_msec: step % 3 }, `step ${step}`);
+    }
+    let last: Span | undefined;
+    for (let i = 0; i < 1200; i++) {
+      const made = stopped('stepping', { step: 7, tag: 'x' }, 1);
+      assert.deepEqual(made.line.attributes, { step: 7, tag: 'x', duration_msec: 1 });
+      last = made.span;
+    }
+    assert.notEqual(last?.unchangedAttributes, undefined, 'shared again after the checks resumed');
+  });
+
   test('the record lines equal the generic record path: shared, own copy, empty, a given duration_msec', () => {
     const shared = { k: 'v', n: 2.5 };
     const inputs: (Record<string, unknown> | undefined)[] = [shared, shared, shared, {}, undefined, { duration_msec: 99, z: 1 }];

@@ -25,16 +25,20 @@ interface Snapshot {
 }
 
 /**
- * The snapshot of one span name, and how many inputs have not matched it since it was made. A new snapshot is made
- * at the first input of a name, then only after 64 misses: inputs whose values change at every call (a step
- * counter) cost one snapshot per 64 calls. (Remembering the last input object to notice a repeat costs more than a
- * snapshot saves when every call passes a fresh object.)
+ * The snapshot of one span name and how it fares. A snapshot is made at the first input of a name, and again after
+ * 64 inputs that did not match it; if none matched, the name's inputs are taken to change at every call (a step
+ * counter) and the next 1,024 are copied without a check. (Remembering the last input object to notice a repeat
+ * costs more than a snapshot saves when every call passes a fresh object.)
  */
 interface NameSlot {
   snapshot: Snapshot | undefined;
+  hits: number;
   misses: number;
+  /** Inputs still to copy without a check. */
+  skip: number;
 }
 const MISSES_BEFORE_NEW_SNAPSHOT = 64;
+const SKIPPED_AFTER_USELESS_SNAPSHOT = 1024;
 /** At most this many names get a slot (a program may create spans of unbounded names). */
 const MAX_NAMES = 1024;
 const slots = new Map<string, NameSlot>();
@@ -51,16 +55,33 @@ export function creationAttributes(name: string, input: AttributesInput): Attrib
   if (input === undefined) return NONE;
   if (input instanceof Attributes || typeof input !== 'object' || input === null) return new Attributes(input);
   let slot = slots.get(name);
-  const known = slot?.snapshot;
-  if (known !== undefined && holdsSame(input, known)) return known.attributes;
+  if (slot !== undefined) {
+    if (slot.skip > 0) {
+      slot.skip--;
+      return new Attributes(input);
+    }
+    const known = slot.snapshot;
+    if (known !== undefined && holdsSame(input, known)) {
+      slot.hits++;
+      return known.attributes;
+    }
+  }
   const attributes = new Attributes(input);
   if (slot === undefined) {
     if (slots.size >= MAX_NAMES) return attributes;
-    slot = { snapshot: undefined, misses: MISSES_BEFORE_NEW_SNAPSHOT - 1 };
+    slot = { snapshot: undefined, hits: 0, misses: MISSES_BEFORE_NEW_SNAPSHOT - 1, skip: 0 };
     slots.set(name, slot);
   }
   if (++slot.misses >= MISSES_BEFORE_NEW_SNAPSHOT) {
+    if (slot.snapshot !== undefined && slot.hits === 0) {
+      // Nothing matched the last snapshot: skip the checks for a while, then start again with a new snapshot.
+      slot.snapshot = undefined;
+      slot.skip = SKIPPED_AFTER_USELESS_SNAPSHOT;
+      slot.misses = MISSES_BEFORE_NEW_SNAPSHOT - 1;
+      return attributes;
+    }
     slot.misses = 0;
+    slot.hits = 0;
     slot.snapshot = snapshotOf(input, attributes) ?? slot.snapshot;
   }
   return attributes;

@@ -282,11 +282,11 @@ export function recordToJsonLine(record: JsonRecord, newline = false): string {
  */
 export function spanRecordLine(type: SpanRecord['type'], span: Span, count: number, pid: number, newline = false): string {
   const entry = nameEntry(span.name);
-  let attributes: string;
   const unchanged = span.unchangedAttributes;
-  const text = unchanged === undefined ? undefined : entry.creationAttributes.write(unchanged, span.stoppedDurationMsec);
-  if (text !== undefined) {
-    attributes = text;
+  const shared = unchanged === undefined ? undefined : entry.creationAttributes.write(unchanged, span.stoppedDurationMsec);
+  let attributes: string;
+  if (shared !== undefined) {
+    attributes = shared;
   } else {
     const view = span.attributesView;
     attributes = view.size > 0 ? entry.spanAttributes.write(view.map) : '';
@@ -308,7 +308,13 @@ export function spanRecordLine(type: SpanRecord['type'], span: Span, count: numb
         ? plainStop.at(time.millisecondsSinceEpoch)
         : `,"stop_event":{"name":"span_stop","attributes":${eventAttributes(user, time)}}`;
   }
-  const middle = entry.spanMiddle(span.exportedParentId, attributes, start, stop, countHigh(count));
+  const high = countHigh(count);
+  // The kept middle only pays when the attributes repeat, as a shared snapshot's do; a span's own attributes mostly
+  // change (comparing them with the kept ones would cost more than it saves).
+  const middle =
+    shared !== undefined
+      ? entry.spanMiddle(span.exportedParentId, attributes, start, stop, high)
+      : `${entry.afterSpanId}${span.exportedParentId === undefined ? '' : `,"parent_id":"${span.exportedParentId}"`}${attributes}${start}${stop},"count":${high}`;
   return SPAN_HEAD[type] + span.id + middle + countTail(count, pid, newline);
 }
 
