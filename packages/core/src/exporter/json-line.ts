@@ -66,8 +66,7 @@ class NameEntry {
       }
       return this.middle;
     }
-    const parentPart = parent === undefined ? '' : `,"parent_id":"${parent}"`;
-    const text = `${this.afterSpanId}${parentPart}${attributes}${start}${stop},"count":${countHigh}`;
+    const text = middleText(this.afterSpanId, parent, attributes, start, stop, countHigh);
     this.middle = text;
     this.middleFlat = false;
     this.middleParent = parent;
@@ -98,6 +97,19 @@ class NameEntry {
     this.eventMemo ??= new AttributesJsonMemo(`","event":{"name":${this.quoted},"attributes":`, '},"count":', this.lasting);
     return this.eventMemo;
   }
+}
+
+/** A span record from the end of its id to its count's last three digits (see `NameEntry.spanMiddle`). */
+function middleText(
+  afterSpanId: string,
+  parent: string | undefined,
+  attributes: string,
+  start: string,
+  stop: string,
+  countHigh: string,
+): string {
+  const parentPart = parent === undefined ? '' : `,"parent_id":"${parent}"`;
+  return `${afterSpanId}${parentPart}${attributes}${start}${stop},"count":${countHigh}`;
 }
 
 /**
@@ -311,10 +323,11 @@ export function spanRecordLine(type: SpanRecord['type'], span: Span, count: numb
   const high = countHigh(count);
   // The kept middle only pays when the attributes repeat, as a shared snapshot's do; a span's own attributes mostly
   // change (comparing them with the kept ones would cost more than it saves).
+  const parent = span.exportedParentId;
   const middle =
     shared !== undefined
-      ? entry.spanMiddle(span.exportedParentId, attributes, start, stop, high)
-      : `${entry.afterSpanId}${span.exportedParentId === undefined ? '' : `,"parent_id":"${span.exportedParentId}"`}${attributes}${start}${stop},"count":${high}`;
+      ? entry.spanMiddle(parent, attributes, start, stop, high)
+      : middleText(entry.afterSpanId, parent, attributes, start, stop, high);
   return SPAN_HEAD[type] + span.id + middle + countTail(count, pid, newline);
 }
 
