@@ -142,6 +142,20 @@ describe('attributes a span is created with, when the caller passes the same obj
     assert.notEqual(last?.unchangedAttributes, undefined, 'shared again after the checks resumed');
   });
 
+  test('each span reads each of the caller\'s values once while they repeat', () => {
+    let reads = 0;
+    const input = {
+      get a(): number {
+        reads++;
+        return 1;
+      },
+    };
+    for (let i = 1; i <= 5; i++) {
+      stopped('read once', input, 0);
+      assert.equal(reads, i, `after span ${i}`);
+    }
+  });
+
   test('the record lines equal the generic record path: shared, own copy, empty, a given duration_msec', () => {
     const shared = { k: 'v', n: 2.5 };
     const inputs: (Record<string, unknown> | undefined)[] = [shared, shared, shared, {}, undefined, { duration_msec: 99, z: 1 }];

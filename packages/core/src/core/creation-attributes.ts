@@ -100,10 +100,24 @@ function snapshotOf(input: object, attributes: Attributes): Snapshot | undefined
     keys.push(k);
     values.push(v);
   }
-  const snapshot = { attributes: new SharedAttributes(attributes), keys, values };
-  // Also false when a value was left out as invalid (its key is missing from the copy) or the object has
-  // inherited enumerable keys.
-  return holdsSame(input, snapshot) ? snapshot : undefined;
+  // Not when a value was left out as invalid (its key is missing from the copy) or the object has inherited
+  // enumerable keys (a check would never match). The values are not read again: the copy holds what was read.
+  if (!hasKeys(input, keys)) return undefined;
+  return { attributes: new SharedAttributes(attributes), keys, values };
+}
+
+/** Whether `input` enumerates exactly `keys`, in that order. */
+function hasKeys(input: object, keys: readonly string[]): boolean {
+  let i = 0;
+  try {
+    for (const k in input) {
+      if (i === keys.length || keys[i] !== k) return false;
+      i++;
+    }
+  } catch {
+    return false;
+  }
+  return i === keys.length;
 }
 
 /** Whether `input` has exactly the snapshot's keys, in its order, with the same values (`Object.is`). */
