@@ -142,7 +142,7 @@ describe('attributes a span is created with, when the caller passes the same obj
     assert.notEqual(last?.unchangedAttributes, undefined, 'shared again after the checks resumed');
   });
 
-  test('each span reads each of the caller\'s values once while they repeat', () => {
+  test("each span reads each of the caller's values once while they repeat", () => {
     let reads = 0;
     const input = {
       get a(): number {
