@@ -14,7 +14,10 @@ export interface OpenedInput {
 /** `-` means standard input. */
 export const STDIN = '-';
 
-const CHUNK_BYTES = 1 << 20;
+// 256 KiB: a chunk's lines are parsed into one batch whose records die together, and V8 grows its heap with the
+// batches (validating a 100 MB file peaked at 176-200 MB RSS with 1 MiB chunks, 125-129 MB with these; the same
+// speed within the noise).
+const CHUNK_BYTES = 1 << 18;
 
 // Formats we recognise only to say what they are (gzip is read transparently).
 const FOREIGN_MAGIC: { name: string; bytes: number[] }[] = [
