@@ -119,11 +119,11 @@ describe('attributes a span is created with, when the caller passes the same obj
 
   test('spans created from equal inputs share one copy, also from fresh objects; a different input gets its own', () => {
     const spans = [1, 2, 3, 4].map(() => Span.create('equal', { spanAttributes: { k: 'v', n: 1 }, startTime: T0 }));
-    const shared = spans[3]?.unchangedAttributes;
+    const shared = spans[3]?.sharedAttributes;
     assert.notEqual(shared, undefined);
-    assert.equal(spans[2]?.unchangedAttributes, shared);
+    assert.equal(spans[2]?.sharedAttributes, shared);
     const other = Span.create('equal', { spanAttributes: { k: 'v', n: 2 }, startTime: T0 });
-    assert.notEqual(other.unchangedAttributes, shared);
+    assert.notEqual(other.sharedAttributes, shared);
     assert.deepEqual(other.attributes.toJSON(), { k: 'v', n: 2 });
     for (const span of spans) assert.deepEqual(span.attributes.toJSON(), { k: 'v', n: 1 });
   });
@@ -139,7 +139,7 @@ describe('attributes a span is created with, when the caller passes the same obj
       assert.deepEqual(made.line.attributes, { step: 7, tag: 'x', duration_msec: 1 });
       last = made.span;
     }
-    assert.notEqual(last?.unchangedAttributes, undefined, 'shared again after the checks resumed');
+    assert.notEqual(last?.sharedAttributes, undefined, 'shared again after the checks resumed');
   });
 
   test("each span reads each of the caller's values once while they repeat", () => {

@@ -1,13 +1,16 @@
 import { type AttributePrimitive, Attributes, type AttributesInput } from './attributes.js';
 
+/** StandardSpanAttributeName.DURATION_MSEC (span.ts imports this module). */
+const DURATION_MSEC = 'duration_msec';
+
 // A span copies the attributes it is created with (the caller may change its object afterwards). Spans of one name
 // are often created with the same attributes again and again (`timedSpan('load', fn, options)` in a loop, or a
 // fresh literal with the same values): then the last snapshot made for that name is reused, once the input is
 // checked to hold the same keys, in the same order, with the same primitive values (its identity does not matter:
-// equal attributes give equal records). A
-// snapshot is shared by several spans, so it is never changed: a span that changes its attributes, or adds
-// `duration_msec` when an exporter reads them, first makes its own copy (see Span). Any other input gets a fresh
-// copy, which the span owns.
+// equal attributes give equal records). A snapshot is shared by several spans, so it is never changed: a span
+// that changes its attributes, or adds `duration_msec` when an exporter reads them, first makes its own copy (see
+// Span). Any other input gets a fresh copy, which the span owns: arrays (they can change in place), a left-out
+// invalid value, and a caller's own `duration_msec` (the span's stop replaces its value in place).
 
 /** A collection shared by the spans created from equal inputs: never changed. */
 class SharedAttributes extends Attributes {}
@@ -61,7 +64,7 @@ export function creationAttributes(name: string, input: AttributesInput): Attrib
       return new Attributes(input);
     }
     const known = slot.snapshot;
-    if (known !== undefined && holdsSame(input, known)) {
+    if (known !== undefined && matches(input, known.keys, known.values)) {
       slot.hits++;
       return known.attributes;
     }
@@ -89,45 +92,32 @@ export function creationAttributes(name: string, input: AttributesInput): Attrib
 
 /**
  * A snapshot of `input`, which was just copied as `attributes` (that copy goes to the caller's span), or undefined
- * if it cannot be reused (arrays, a left-out value).
+ * if it cannot be shared (see above).
  */
 function snapshotOf(input: object, attributes: Attributes): Snapshot | undefined {
+  if (attributes.has(DURATION_MSEC)) return undefined;
   const keys: string[] = [];
   const values: AttributePrimitive[] = [];
   for (const [k, v] of attributes.map) {
-    // An array value may change in place while keeping its identity.
     if (typeof v === 'object') return undefined;
     keys.push(k);
     values.push(v);
   }
-  // Not when a value was left out as invalid (its key is missing from the copy) or the object has inherited
-  // enumerable keys (a check would never match). The values are not read again: the copy holds what was read.
-  if (!hasKeys(input, keys)) return undefined;
-  return { attributes: new SharedAttributes(attributes), keys, values };
+  // A left-out value (its key is missing from the copy) or inherited enumerable keys: no input would ever match.
+  // The values are not read again: the copy holds what was read.
+  return matches(input, keys, undefined) ? { attributes: new SharedAttributes(attributes), keys, values } : undefined;
 }
 
-/** Whether `input` enumerates exactly `keys`, in that order. */
-function hasKeys(input: object, keys: readonly string[]): boolean {
+/**
+ * Whether `input` enumerates exactly `keys`, in that order, with the same `values` (`Object.is`; the values are not
+ * read when `values` is undefined).
+ */
+function matches(input: object, keys: readonly string[], values: readonly AttributePrimitive[] | undefined): boolean {
   let i = 0;
   try {
     for (const k in input) {
       if (i === keys.length || keys[i] !== k) return false;
-      i++;
-    }
-  } catch {
-    return false;
-  }
-  return i === keys.length;
-}
-
-/** Whether `input` has exactly the snapshot's keys, in its order, with the same values (`Object.is`). */
-function holdsSame(input: object, snapshot: Snapshot): boolean {
-  const keys = snapshot.keys;
-  const values = snapshot.values;
-  let i = 0;
-  try {
-    for (const k in input) {
-      if (i === keys.length || keys[i] !== k || !Object.is(values[i], (input as Record<string, unknown>)[k])) return false;
+      if (values !== undefined && !Object.is(values[i], (input as Record<string, unknown>)[k])) return false;
       i++;
     }
   } catch {

@@ -63,11 +63,10 @@ export class Span {
   private stopEventCache: Event | undefined;
   /**
    * Initial attributes merged with later updates (updates win and keep the initial position) and, once stopped,
-   * `duration_msec`. Until `ownsMerged`, a snapshot shared with other spans (see creationAttributes): it is never
-   * changed, and `duration_msec` is then kept in `stopDuration` only.
+   * `duration_msec`. While it is a snapshot shared with other spans (see creationAttributes), it is never changed
+   * and `duration_msec` is kept in `stopDuration` only; the span copies it before its first change.
    */
   private merged: Attributes;
-  private ownsMerged: boolean;
   /** `duration_msec`, once stopped. */
   private stopDuration: number | undefined;
   private updatedKeys: string[] | undefined;
@@ -95,7 +94,6 @@ export class Span {
     this.stopTime = undefined;
     this.stopAttributes = undefined;
     this.merged = creationAttributes(name, options.spanAttributes);
-    this.ownsMerged = !isSharedAttributes(this.merged);
     this.stopDuration = undefined;
     this.exportedParentId = options.parentSpan?.id;
     this.runningList = undefined;
@@ -127,7 +125,7 @@ export class Span {
 
   /** @internal The live merged collection, read by exporters without copying. Do not modify. */
   get attributesView(): Attributes {
-    return this.ownsMerged || this.stopTime === undefined ? this.merged : this.ownMerged();
+    return this.stopTime === undefined || !isSharedAttributes(this.merged) ? this.merged : this.ownMerged();
   }
 
   /**
@@ -135,8 +133,8 @@ export class Span {
    * own (no update; once stopped, `duration_msec` comes on top, see `stoppedDurationMsec`); otherwise undefined.
    * Lets a record writer reuse what it wrote for the same snapshot before.
    */
-  get unchangedAttributes(): Attributes | undefined {
-    return this.ownsMerged ? undefined : this.merged;
+  get sharedAttributes(): Attributes | undefined {
+    return isSharedAttributes(this.merged) ? this.merged : undefined;
   }
 
   /** @internal `duration_msec` of a stopped span (undefined while running). */
@@ -171,7 +169,7 @@ export class Span {
     this.stopTime = stopTime;
     this.stopDuration = duration;
     // duration_msec counts as updated through `stopDuration` (see updatedAttributes): no bookkeeping here.
-    if (this.ownsMerged) this.merged.map.set(StandardSpanAttributeName.DURATION_MSEC, duration);
+    if (!isSharedAttributes(this.merged)) this.merged.map.set(StandardSpanAttributeName.DURATION_MSEC, duration);
   }
 
   /** Checks that an event may be attached (the span must be running). Events are not retained. */
@@ -232,9 +230,8 @@ export class Span {
 
   /** The span's own merged collection, copied from the creation attributes (and duration) on first need. */
   private ownMerged(): Attributes {
-    if (!this.ownsMerged) {
+    if (isSharedAttributes(this.merged)) {
       this.merged = new Attributes(this.merged);
-      this.ownsMerged = true;
       if (this.stopDuration !== undefined) this.merged.map.set(StandardSpanAttributeName.DURATION_MSEC, this.stopDuration);
     }
     return this.merged;

@@ -1,6 +1,6 @@
 import type { Attributes } from '../core/attributes.js';
 import { type Event, unreadAttributesJson } from '../core/event.js';
-import { type Span, StandardSpanAttributeName } from '../core/span.js';
+import type { Span } from '../core/span.js';
 import type { TracingTimestamp } from '../core/time.js';
 import { flatString, sequentialString } from '../internal/flat-string.js';
 import { AttributesJsonMemo } from './attributes-json-memo.js';
@@ -77,7 +77,7 @@ class NameEntry {
     return text;
   }
 
-  /** Span attributes unchanged since the span's creation (see `Span.unchangedAttributes`). */
+  /** Span attributes shared since the span's creation (see `Span.sharedAttributes`). */
   get creationAttributes(): CreationAttributesText {
     this.creationText ??= new CreationAttributesText(this.lasting);
     return this.creationText;
@@ -122,7 +122,6 @@ class CreationAttributesText {
   private attributes: Attributes | undefined;
   /** `,"attributes":{...}` of `attributes` ('' when empty). */
   private plain = '';
-  private givesDuration = false;
   private duration = Number.NaN;
   private withDuration = '';
   private withDurationFlat = false;
@@ -131,18 +130,13 @@ class CreationAttributesText {
     this.memo = new AttributesJsonMemo(',"attributes":', '', lasting);
   }
 
-  /**
-   * The text, or undefined for a collection that holds `duration_msec` itself (the span's stop replaces that value
-   * in place: written from the span's own merged copy instead).
-   */
-  write(attributes: Attributes, duration: number | undefined): string | undefined {
+  /** The text of a shared collection (which never holds `duration_msec` itself, see creationAttributes). */
+  write(attributes: Attributes, duration: number | undefined): string {
     if (attributes !== this.attributes) {
       this.attributes = attributes;
-      this.givesDuration = attributes.has(StandardSpanAttributeName.DURATION_MSEC);
-      this.plain = attributes.size > 0 && !this.givesDuration ? this.memo.write(attributes.map) : '';
+      this.plain = attributes.size > 0 ? this.memo.write(attributes.map) : '';
       this.duration = Number.NaN;
     }
-    if (this.givesDuration) return undefined;
     if (duration === undefined) return this.plain;
     if (duration === this.duration) {
       // Flattened once it proves to be reused.
@@ -294,11 +288,10 @@ export function recordToJsonLine(record: JsonRecord, newline = false): string {
  */
 export function spanRecordLine(type: SpanRecord['type'], span: Span, count: number, pid: number, newline = false): string {
   const entry = nameEntry(span.name);
-  const unchanged = span.unchangedAttributes;
-  const shared = unchanged === undefined ? undefined : entry.creationAttributes.write(unchanged, span.stoppedDurationMsec);
+  const shared = span.sharedAttributes;
   let attributes: string;
   if (shared !== undefined) {
-    attributes = shared;
+    attributes = entry.creationAttributes.write(shared, span.stoppedDurationMsec);
   } else {
     const view = span.attributesView;
     attributes = view.size > 0 ? entry.spanAttributes.write(view.map) : '';
