@@ -1,4 +1,4 @@
-import { flatString, sequentialString } from '../internal/flat-string.js';
+import { flatString, ReusedText, sequentialString } from '../internal/flat-string.js';
 import { commaKeyPrefix, keyPrefix, mapValueJson, writeMap } from './json-value.js';
 
 /** Collections larger than this are written without memo (it would retain too much per name). */
@@ -38,8 +38,7 @@ export class AttributesJsonMemo {
   private tailFirst = false;
   /** Where the tail began in `json` (to move `ends` when it is reused at another position). */
   private tailBase = 0;
-  private tailText = '';
-  private tailReused = false;
+  private readonly tailText = new ReusedText();
 
   /**
    * `prefix` and `suffix` are written around the object (e.g. the key it is the value of). `lasting`: the memo is
@@ -156,12 +155,7 @@ export class AttributesJsonMemo {
       const shift = base - this.tailBase;
       for (let j = from; j < to; j++) this.ends[j] = (this.ends[j] as number) + shift;
       this.tailBase = base;
-      // Flattened once it proves to be reused.
-      if (!this.tailReused) {
-        this.tailText = flatString(this.tailText);
-        this.tailReused = true;
-      }
-      return out + this.tailText;
+      return out + this.tailText.reuse();
     }
     let tail = '';
     for (let j = from; j < to; j++) {
@@ -176,8 +170,7 @@ export class AttributesJsonMemo {
     this.tailStart = from;
     this.tailFirst = first;
     this.tailBase = base;
-    this.tailText = tail;
-    this.tailReused = false;
+    this.tailText.keep(tail);
     return out + tail;
   }
 

@@ -2,7 +2,7 @@ import type { Attributes } from '../core/attributes.js';
 import { type Event, unreadAttributesJson } from '../core/event.js';
 import type { Span } from '../core/span.js';
 import type { TracingTimestamp } from '../core/time.js';
-import { flatString, sequentialString } from '../internal/flat-string.js';
+import { flatString, ReusedText, sequentialString } from '../internal/flat-string.js';
 import { AttributesJsonMemo } from './attributes-json-memo.js';
 import { FRAGMENT_CACHE_LIMIT, quote, writeMap } from './json-value.js';
 import type { EventPayload, JsonRecord, SpanRecord } from './record.js';
@@ -20,8 +20,7 @@ class NameEntry {
   readonly spanAttributes: AttributesJsonMemo;
   private creationText: CreationAttributesText | undefined;
   /** The last middle (see `spanMiddle`), whether it has been flattened, and what it was made of. */
-  private middle = '';
-  private middleFlat = false;
+  private readonly middle = new ReusedText();
   private middleParent: string | undefined;
   private middleAttributes = '';
   private middleStart = '';
@@ -53,28 +52,21 @@ class NameEntry {
    */
   spanMiddle(parent: string | undefined, attributes: string, start: string, stop: string, countHigh: string): string {
     if (
-      this.middle !== '' &&
+      this.middle.kept &&
       this.middleParent === parent &&
       this.middleAttributes === attributes &&
       this.middleStart === start &&
       this.middleStop === stop &&
       this.middleCountHigh === countHigh
     ) {
-      if (!this.middleFlat) {
-        this.middle = flatString(this.middle);
-        this.middleFlat = true;
-      }
-      return this.middle;
+      return this.middle.reuse();
     }
-    const text = middleText(this.afterSpanId, parent, attributes, start, stop, countHigh);
-    this.middle = text;
-    this.middleFlat = false;
     this.middleParent = parent;
     this.middleAttributes = attributes;
     this.middleStart = start;
     this.middleStop = stop;
     this.middleCountHigh = countHigh;
-    return text;
+    return this.middle.keep(middleText(this.afterSpanId, parent, attributes, start, stop, countHigh));
   }
 
   /** Span attributes shared since the span's creation (see `Span.sharedAttributes`). */
@@ -123,8 +115,7 @@ class CreationAttributesText {
   /** `,"attributes":{...}` of `attributes` ('' when empty). */
   private plain = '';
   private duration = Number.NaN;
-  private withDuration = '';
-  private withDurationFlat = false;
+  private readonly withDuration = new ReusedText();
 
   constructor(lasting: boolean) {
     this.memo = new AttributesJsonMemo(',"attributes":', '', lasting);
@@ -138,19 +129,12 @@ class CreationAttributesText {
       this.duration = Number.NaN;
     }
     if (duration === undefined) return this.plain;
-    if (duration === this.duration) {
-      // Flattened once it proves to be reused.
-      if (!this.withDurationFlat) {
-        this.withDuration = flatString(this.withDuration);
-        this.withDurationFlat = true;
-      }
-      return this.withDuration;
-    }
+    if (duration === this.duration) return this.withDuration.reuse();
     this.duration = duration;
-    this.withDurationFlat = false;
     const plain = this.plain;
-    this.withDuration = plain === '' ? `,"attributes":{"duration_msec":${duration}}` : `${plain.slice(0, -1)},"duration_msec":${duration}}`;
-    return this.withDuration;
+    return this.withDuration.keep(
+      plain === '' ? `,"attributes":{"duration_msec":${duration}}` : `${plain.slice(0, -1)},"duration_msec":${duration}}`,
+    );
   }
 }
 

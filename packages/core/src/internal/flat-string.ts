@@ -11,6 +11,36 @@ export function flatString(s: string): string {
   return s;
 }
 
+/**
+ * A text kept to be returned again, stored flat (see `flatString`) from its first reuse on: many texts are built
+ * once and never reused, and flattening those would only copy them.
+ */
+export class ReusedText {
+  private text = '';
+  private flat = false;
+
+  /** Whether a text is kept. */
+  get kept(): boolean {
+    return this.text !== '';
+  }
+
+  /** Keeps `text` (non-empty) and returns it as it is. */
+  keep(text: string): string {
+    this.text = text;
+    this.flat = false;
+    return text;
+  }
+
+  /** The kept text, flattened the first time it is reused. */
+  reuse(): string {
+    if (!this.flat) {
+      this.text = flatString(this.text);
+      this.flat = true;
+    }
+    return this.text;
+  }
+}
+
 // A dictionary-mode object (no hidden-class transition per new key) that holds one key at a time.
 const holder: Record<string, true> = Object.create(null);
 
