@@ -19,7 +19,14 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { FileExporter } from '../packages/core/dist/index.js';
 import { configFromModel, OneLoggerTfjsCallback, tfjsBaseConfig } from '../packages/tfjs/dist/index.js';
-import { onAppEnd, TrainingTelemetryProvider } from '../packages/training-telemetry/dist/index.js';
+import {
+  onAppEnd,
+  onAppStart,
+  onTrainingSingleIterationEnd,
+  onTrainingSingleIterationStart,
+  onTrainStart,
+  TrainingTelemetryProvider,
+} from '../packages/training-telemetry/dist/index.js';
 
 tf.enableProdMode();
 const dir = mkdtempSync(join(os.tmpdir(), 'olbench-tfjs-'));
@@ -467,12 +474,67 @@ async function hookContextCase() {
   return { fixed_work_warm_us: us(warmWork.slice(10_000)), ...early, ...late };
 }
 
+/**
+ * Where the time of a batch that writes a training update goes: the training callbacks called straight from a plain
+ * TF.js callback (no OneLoggerTfjsCallback), metrics every 50 iterations, with no exporter (the update is built and
+ * recorded only), a buffered file (serialised too) or the per-record file (written too). Medians of the begin hook,
+ * of a plain end and of an end that records the update, over MEASURED_FITS fits after WARM_FITS. The three cases side
+ * by side split the cost of that one end into building, serialising and writing, in the cold context of a fit.
+ */
+async function recorderInFitCase(exporter) {
+  const every = 50;
+  const xs = tf.randomNormal([SAMPLES, FEATURES], 0, 1, 'float32', 1);
+  const ys = tf.randomNormal([SAMPLES, 1], 0, 1, 'float32', 2);
+  const model = buildModel();
+  const exporters = {
+    none: [],
+    buffered: [new FileExporter({ filePath: join(dir, 'recorder-buffered.jsonl'), buffered: true })],
+    per_record: [new FileExporter({ filePath: join(dir, 'recorder-per-record.jsonl') })],
+  }[exporter];
+  const builder = TrainingTelemetryProvider.instance().withBaseConfig({
+    ...tfjsBaseConfig({ applicationName: 'bench-tfjs', sessionTag: 'bench' }),
+    telemetryConfig: { ...configFromModel(model, { batchSize: BATCH, epochs: EPOCHS, samples: SAMPLES }), logEveryNTrainIterations: every },
+  });
+  for (const e of exporters) builder.withExporter(e);
+  builder.configureProvider();
+  onAppStart();
+  onTrainStart({ trainIterationsStart: 0 });
+  const MEASURED_FITS = 6;
+  const t = { begin: [], plain: [], logged: [] };
+  let measuring = false;
+  let step = 0;
+  class Direct extends tf.Callback {
+    onBatchBegin() {
+      const t0 = performance.now();
+      onTrainingSingleIterationStart();
+      const dt = performance.now() - t0;
+      if (measuring) t.begin.push(dt * 1000);
+    }
+    onBatchEnd() {
+      const t0 = performance.now();
+      onTrainingSingleIterationEnd();
+      const dt = performance.now() - t0;
+      step += 1;
+      if (measuring) (step % every === 0 ? t.logged : t.plain).push(dt * 1000);
+    }
+  }
+  const fit = () => model.fit(xs, ys, { epochs: EPOCHS, batchSize: BATCH, verbose: 0, callbacks: [new Direct()] });
+  for (let i = 0; i < WARM_FITS; i++) await fit();
+  measuring = true;
+  for (let i = 0; i < MEASURED_FITS; i++) await fit();
+  await onAppEnd();
+  return { begin_us: median(t.begin), end_plain_us: median(t.plain), end_logged_us: median(t.logged), logged_ends: t.logged.length };
+}
+
 const cases = {
   fit_overhead: () => fitOverheadCase(10),
   fit_overhead_n50: () => fitOverheadCase(50),
   fit_overhead_n50_long: () => fitOverheadCase(50, LONG_WARM_FITS),
   epoch_interleaved: epochInterleavedCase,
   hook_context: hookContextCase,
+  recorder_in_fit_none: () => recorderInFitCase('none'),
+  recorder_in_fit_buffered: () => recorderInFitCase('buffered'),
+  recorder_in_fit_per_record: () => recorderInFitCase('per_record'),
 };
 const name = process.argv[2];
 if (!cases[name]) {

@@ -6,7 +6,16 @@ import { runCase, writeResults } from './lib.mjs';
 
 const script = fileURLToPath(new URL('./tfjs-cases.mjs', import.meta.url));
 const r = {};
-for (const c of ['fit_overhead', 'fit_overhead_n50', 'fit_overhead_n50_long', 'epoch_interleaved', 'hook_context']) {
+for (const c of [
+  'fit_overhead',
+  'fit_overhead_n50',
+  'fit_overhead_n50_long',
+  'epoch_interleaved',
+  'hook_context',
+  'recorder_in_fit_none',
+  'recorder_in_fit_buffered',
+  'recorder_in_fit_per_record',
+]) {
   r[c] = runCase(script, c);
 }
 // The N = 50 case again with V8 optimising sooner (interrupt budget a quarter of V8's default of 67,584): how much of the
@@ -86,4 +95,15 @@ writeResults('tfjs', r, [
       [`in a batch hook, ${fits}: loss.data() / loss.dataSync()`, `${us(at('data_us'))} / ${us(at('data_sync_us'))}`, 'context', true],
     ];
   }),
+  // The training callbacks alone in a fit: what building, serialising and writing one training update cost there.
+  ...[
+    ['no exporter (built and recorded)', r.recorder_in_fit_none],
+    ['buffered file (also serialised)', r.recorder_in_fit_buffered],
+    ['per-record file (also written)', r.recorder_in_fit_per_record],
+  ].map(([label, c]) => [
+    `training callbacks alone in a fit, ${label}: begin / plain end / end that records the update`,
+    `${us(c.begin_us)} / ${us(c.end_plain_us)} / ${us(c.end_logged_us)}`,
+    'context',
+    true,
+  ]),
 ]);
