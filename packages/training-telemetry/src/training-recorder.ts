@@ -779,31 +779,34 @@ export class TrainingRecorder extends DefaultRecorder {
     const timer = this.trainIterationTimer;
     const throughput = throughputEnabled && this.throughputSummary.count > 0;
     // Optional fields are passed as undefined when absent (create leaves them out): no object spread per update.
-    const attributes = TrainingMetricsUpdateAttributes.create({
-      trainIterationsStart: this.trainIterationsStart,
-      currentIteration: this.completedOverall - 1,
-      numIterations: timer.totalWindowCount,
-      trainSamplesStart: this.trainSamplesStart,
-      numTrainSamples: this.samplesJob,
-      // Iterations since the previous update (the reference always wrote N, W9).
-      interval: this.completedOverall - this.lastReportedCompleted,
-      avgIterationTimeSec: timer.avgWindowDurationSec,
-      minIterationTimeSec: timer.minWindowDurationSec,
-      maxIterationTimeSec: timer.maxWindowDurationSec,
-      totalIterationTimeSec: timer.totalTimeSec,
-      trainTokens: this.tokensJob,
-      // Additive: the reference has the key but never fills it; absent unless logMetrics was given a loss.
-      latestLoss: this.lastLoss,
-      completedFloatingPointOperationsOverall: this.flopsOverall,
-      totalFlops: this.flopsJob,
-      trainThroughputPerGpu: throughput ? (this.throughputSummary.latestValue as number) : undefined,
-      trainThroughputPerGpuMax: throughput ? (this.throughputSummary.maxValue as number) : undefined,
-      trainThroughputPerGpuMin: throughput ? (this.throughputSummary.minValue as number) : undefined,
-      firstLoggedTrainIterationsFinishTimestampSec: this.firstIterationEnd?.secondsSinceEpoch,
-      lastLoggedTrainIterationsFinishTimestampSec: this.lastIterationEnd?.secondsSinceEpoch,
-    });
-    // The collection is this event's own: adopted, not copied.
-    this.recordEvent(loop, Event.adopting(EVENT.TRAINING_METRICS_UPDATE, ts, attributes));
+    const attributesJson = TrainingMetricsUpdateAttributes.json(
+      {
+        trainIterationsStart: this.trainIterationsStart,
+        currentIteration: this.completedOverall - 1,
+        numIterations: timer.totalWindowCount,
+        trainSamplesStart: this.trainSamplesStart,
+        numTrainSamples: this.samplesJob,
+        // Iterations since the previous update (the reference always wrote N, W9).
+        interval: this.completedOverall - this.lastReportedCompleted,
+        avgIterationTimeSec: timer.avgWindowDurationSec,
+        minIterationTimeSec: timer.minWindowDurationSec,
+        maxIterationTimeSec: timer.maxWindowDurationSec,
+        totalIterationTimeSec: timer.totalTimeSec,
+        trainTokens: this.tokensJob,
+        // Additive: the reference has the key but never fills it; absent unless logMetrics was given a loss.
+        latestLoss: this.lastLoss,
+        completedFloatingPointOperationsOverall: this.flopsOverall,
+        totalFlops: this.flopsJob,
+        trainThroughputPerGpu: throughput ? (this.throughputSummary.latestValue as number) : undefined,
+        trainThroughputPerGpuMax: throughput ? (this.throughputSummary.maxValue as number) : undefined,
+        trainThroughputPerGpuMin: throughput ? (this.throughputSummary.minValue as number) : undefined,
+        firstLoggedTrainIterationsFinishTimestampSec: this.firstIterationEnd?.secondsSinceEpoch,
+        lastLoggedTrainIterationsFinishTimestampSec: this.lastIterationEnd?.secondsSinceEpoch,
+      },
+      ts.millisecondsSinceEpoch,
+    );
+    // As JSON text (see TrainingMetricsUpdateAttributes.json): the collection is built only if an exporter reads it.
+    this.recordEvent(loop, Event.ofAttributesJson(EVENT.TRAINING_METRICS_UPDATE, ts, attributesJson));
     this.lastReportedCompleted = this.completedOverall;
   }
 }

@@ -659,6 +659,27 @@ describe('TrainingMetricsUpdateAttributes (spec §10 item 13)', () => {
     assert.equal(TrainingMetricsUpdateAttributes.create({ ...metricsRequired, totalIterationTimeSec: 3 }).totalIterationTimeSec, 3);
   });
 
+  test('json(): the text of the collection create() builds, timestamp_msec last, and the same errors', () => {
+    const ms = 1_733_480_000_123;
+    // What the JSON exporters would have written from the collection: its entries in order, then timestamp_msec.
+    const expected = (fields: Parameters<typeof TrainingMetricsUpdateAttributes.create>[0]) =>
+      JSON.stringify({ ...Object.fromEntries(TrainingMetricsUpdateAttributes.create(fields).map), timestamp_msec: ms });
+    const fractions = { ...metricsAll, avgIterationTimeSec: 1 / 3, trainThroughputPerGpu: 2 ** -40, totalFlops: 2 ** 60 };
+    const nonFinite = { ...metricsAll, minIterationTimeSec: Number.POSITIVE_INFINITY, latestLoss: Number.NaN };
+    for (const fields of [metricsRequired, metricsAll, fractions, nonFinite]) {
+      const json = TrainingMetricsUpdateAttributes.json(fields, ms);
+      assert.equal(json, expected(fields));
+    }
+    // A left-out non-finite value leaves no key (the record stays valid JSON).
+    assert.equal(JSON.parse(TrainingMetricsUpdateAttributes.json(nonFinite, ms)).min_iteration_time_sec, undefined);
+    assertOneLoggerError(
+      () => TrainingMetricsUpdateAttributes.json({ ...metricsRequired, currentIteration: 1.5 }, ms),
+      'Attribute current_iteration must be an integer. Got 1.5.',
+    );
+    const { interval: _, ...withoutInterval } = metricsRequired;
+    assertOneLoggerError(() => TrainingMetricsUpdateAttributes.json(withoutInterval as never, ms), 'interval is required.');
+  });
+
   test('getters check the stored type', () => {
     const attrs = TrainingMetricsUpdateAttributes.create(metricsRequired);
     attrs.add('interval', 'often');
