@@ -59,6 +59,13 @@ writeResults('training', r, [
   ['  the hot-path target for it', ns(r.log_metrics.ns_per_call), '<= 0.5 µs', r.log_metrics.ns_per_call <= 500],
   ['  floor: the same line from one template, buffered the same way', ns(r.log_metrics.floor_ns_per_call), 'floor', true],
   ['  ratio to the floor', `${r.log_metrics.ratio_to_floor.toFixed(2)}x`, 'info', true],
+  ['  of the floor: the two metric values formatted (JSON.stringify) alone', ns(r.log_metrics.floor_values_ns_per_call), 'floor', true],
+  [
+    '  of the floor: its line built, not buffered (the rest is encoding and buffering)',
+    ns(r.log_metrics.floor_line_ns_per_call),
+    'floor',
+    true,
+  ],
   [
     'logMetrics bytes allocated per call (the record: event, timestamp, JSON text, line)',
     `${Math.round(r.log_metrics_allocation.bytes_per_call)} B`,
