@@ -195,12 +195,12 @@ function floorChunkOf(from, n) {
 }
 // Parts of the floor, timed in the same rounds: the two metric values formatted alone, and the floor's line built
 // but not buffered (its length kept, so the work is not dropped). The rest of the floor is encoding and buffering.
-let floorSink = 0;
+let _floorSink = 0;
 function floorValuesChunkOf(from, n) {
-  for (let i = from; i < from + n; i++) floorSink += JSON.stringify(1 / (i + 1)).length + JSON.stringify(i / (i + 1)).length;
+  for (let i = from; i < from + n; i++) _floorSink += JSON.stringify(1 / (i + 1)).length + JSON.stringify(i / (i + 1)).length;
 }
 function floorLineChunkOf(from, n) {
-  for (let i = from; i < from + n; i++) floorSink += floorLineAt(i).length;
+  for (let i = from; i < from + n; i++) _floorSink += floorLineAt(i).length;
 }
 
 /** ns per logMetrics call (two metrics, one record written per call) and per call of its floor, interleaved. */
