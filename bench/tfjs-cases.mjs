@@ -16,6 +16,8 @@
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+// The module's binding: the global `performance` is an accessor that runs on every read.
+import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { FileExporter } from '../packages/core/dist/index.js';
 import { configFromModel, OneLoggerTfjsCallback, tfjsBaseConfig } from '../packages/tfjs/dist/index.js';

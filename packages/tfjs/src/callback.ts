@@ -1,3 +1,6 @@
+// The module's binding, not the global: Node's global `performance` is an accessor that runs on every read (a
+// call of its own in each batch end, where this code runs too rarely for the JIT to have optimised it).
+import { performance } from 'node:perf_hooks';
 import { ConfigError, internalLogger, messageOf, OneLoggerError, telemetryRuntime, type ValueOrFn } from '@nv-one-logger/core';
 import {
   type CheckpointStrategy,
