@@ -244,4 +244,58 @@ describe('MultiWindowTimer', () => {
     assert.equal(timer.minWindowDurationSec, 0);
     assert.equal(timer.completedWindowCount, 1);
   });
+  test('startAt/stopAt (milliseconds, no timestamp objects) keep the same state as start/stop with timestamps', () => {
+    const byStamp = new MultiWindowTimer();
+    const byNumbers = new MultiWindowTimer();
+    const windows: Array<[number, number, number, number]> = [
+      [5_555_000, 40_000, 5_585_000, 70_000],
+      [5_600_000, 85_000, 5_600_500, 85_500],
+      [5_700_000, 185_000, 5_702_250, 187_250],
+    ];
+    for (const [startWall, startPerf, stopWall, stopPerf] of windows) {
+      byStamp.start(TracingTimestamp.ofMillis(startWall, startPerf));
+      byNumbers.startAt(startWall, startPerf);
+      assert.ok(byNumbers.equals(byStamp));
+      byStamp.stop(TracingTimestamp.ofMillis(stopWall, stopPerf));
+      byNumbers.stopAt(stopWall, stopPerf);
+      assert.ok(byNumbers.equals(byStamp));
+    }
+    assert.deepEqual(stateOf(byNumbers), stateOf(byStamp));
+    assert.equal(byNumbers.totalTimeSec, 32.75);
+    assert.equal(byNumbers.minWindowDurationSec, 0.5);
+    assert.equal(byNumbers.maxWindowDurationSec, 30);
+    assert.equal(byNumbers.firstWindowStart?.perfCounterSeconds, 40);
+    assert.equal(byNumbers.latestWindowEnd?.secondsSinceEpoch, 5702.25);
+  });
+
+  test('startAt: the first window start is one timestamp, whichever getter is read first, and stays the same object', () => {
+    const timer = new MultiWindowTimer();
+    timer.startAt(1_000_000, 10_000);
+    const first = timer.firstWindowStart;
+    assert.equal(timer.currentWindowStart, first);
+    timer.stopAt(1_001_000, 11_000);
+    assert.equal(timer.firstWindowStart, first);
+    assert.equal(timer.latestWindowEnd, timer.latestWindowEnd);
+    timer.startAt(1_002_000, 12_000);
+    assert.notEqual(timer.currentWindowStart, first);
+    assert.equal(timer.currentWindowStart?.perfMs, 12_000);
+    assert.equal(timer.firstWindowStart, first);
+  });
+
+  test('stopAt before the start is rejected, leaves the timer idle and does not count the window as completed', () => {
+    const timer = new MultiWindowTimer();
+    timer.startAt(1_000_000, 10_000);
+    assert.throws(
+      () => timer.stopAt(1_000_500, 9_500),
+      (e: unknown) =>
+        e instanceof OneLoggerError &&
+        e.message === 'Cannot stop timer with a stop time that is before the start time. start: 10 s, stop: 9.5 s (monotonic clock)',
+    );
+    assert.equal(timer.isActive, false);
+    assert.equal(timer.completedWindowCount, 0);
+    assert.equal(timer.latestWindowEnd, undefined);
+    assert.throws(() => timer.stopAt(1_001_000, 11_000), /Cannot stop timer since it is not active/);
+    timer.startAt(1_002_000, 12_000);
+    assert.throws(() => timer.startAt(1_003_000, 13_000), /Cannot start timer since it is already active/);
+  });
 });

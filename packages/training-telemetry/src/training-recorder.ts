@@ -11,12 +11,14 @@ import {
   messageOf,
   type OneLoggerConfig,
   OneLoggerError,
+  perfNowMs,
   readPackageVersion,
   Span,
   type StartSpanOptions,
   type StopSpanOptions,
   TracingTimestamp,
   type ValueOrFn,
+  wallMsOf,
 } from '@nv-one-logger/core';
 import {
   CheckpointSaveSpanAttributes,
@@ -164,8 +166,9 @@ export class TrainingRecorder extends DefaultRecorder {
   private flopsOverallCount = 0;
   private flopsCounted = false;
   private loopStartTime: TracingTimestamp | undefined;
-  private firstIterationEnd: TracingTimestamp | undefined;
-  private lastIterationEnd: TracingTimestamp | undefined;
+  // Wall-clock milliseconds of the first and the latest iteration end (numbers: no timestamp kept per iteration).
+  private firstIterationEndWallMs: number | undefined;
+  private lastIterationEndWallMs: number | undefined;
   private firstCheckpointSuccess: TracingTimestamp | undefined;
   private validationIntervalStart = 0;
   private testingIntervalStart = 0;
@@ -408,13 +411,21 @@ export class TrainingRecorder extends DefaultRecorder {
   /** Hot path: one clock read, a timer window, and a span only if iteration spans are exported. */
   onTrainingSingleIterationStart(startTimeMsec?: number): Span | undefined {
     this.assertOpen();
-    const ts = startTimeMsec === undefined ? TracingTimestamp.now() : TracingTimestamp.forMillis(startTimeMsec);
-    this.trainIterationTimer.start(ts);
+    const timer = this.trainIterationTimer;
+    if (startTimeMsec === undefined && !this.iterationSpansExported) {
+      // The usual case: the window opens at one clock reading kept as two numbers, with no timestamp object (this
+      // runs once per batch, mostly before V8 has optimised it, where every allocation and call costs).
+      const perf = perfNowMs();
+      timer.startAt(wallMsOf(perf), perf);
+      return undefined;
+    }
+    const ts = timeOf(startTimeMsec);
+    timer.start(ts);
     if (!this.iterationSpansExported) return undefined;
     try {
       return this.startStandard(SPAN.TRAINING_SINGLE_ITERATION, ts);
     } catch (e) {
-      this.stopTimerQuietly(this.trainIterationTimer, ts);
+      this.stopTimerQuietly(timer, ts);
       throw e;
     }
   }
@@ -435,17 +446,27 @@ export class TrainingRecorder extends DefaultRecorder {
     const throughput = settings.throughput;
     const flopsPerIteration = settings.flopsPerIteration;
     const worldSize = settings.worldSize;
-    const ts = finishTimeMsec === undefined ? TracingTimestamp.now() : TracingTimestamp.forMillis(finishTimeMsec);
+    // Like the start, the end is one clock reading as two numbers; a timestamp object is made only for a given
+    // finish time, a training update or an iteration span.
+    const given = finishTimeMsec === undefined ? undefined : TracingTimestamp.forMillis(finishTimeMsec);
     const iterationSpan = this.iterationSpansExported ? this.activeStandard.get(SPAN.TRAINING_SINGLE_ITERATION) : undefined;
-    timer.stop(ts);
+    let endWallMs: number;
+    if (given === undefined) {
+      const perf = perfNowMs();
+      endWallMs = wallMsOf(perf);
+      timer.stopAt(endWallMs, perf);
+    } else {
+      endWallMs = given.wallMs;
+      timer.stop(given);
+    }
     this.completedOverall = completed;
     this.samplesJob += gbs;
     if (seq) {
       this.tokensJobCount = seq * this.samplesJob;
       this.tokensCounted = true;
     }
-    this.lastIterationEnd = ts;
-    if (this.firstIterationEnd === undefined) this.firstIterationEnd = ts;
+    this.lastIterationEndWallMs = endWallMs;
+    if (this.firstIterationEndWallMs === undefined) this.firstIterationEndWallMs = endWallMs;
     if (throughput) {
       this.flopsOverallCount = (this.flopsCounted ? this.flopsOverallCount : 0) + flopsPerIteration;
       this.flopsCounted = true;
@@ -454,6 +475,9 @@ export class TrainingRecorder extends DefaultRecorder {
       // A zero-length job so far has no defined throughput: skip the sample rather than fail (reference throws).
       if (totalSec > 0) this.throughputSummary.addValue(this.flopsJob / (totalSec * 1e12 * worldSize));
     }
+    if (loop === undefined && iterationSpan === undefined) return;
+    // The timer's end is this iteration's end: its timestamp is made from the same two numbers.
+    const ts = given ?? (timer.latestWindowEnd as TracingTimestamp);
     if (loop !== undefined) this.emitTrainingMetrics(loop, ts, throughput);
     if (iterationSpan !== undefined) this.stopSpan(iterationSpan, { stopTime: ts });
   }
@@ -800,8 +824,8 @@ export class TrainingRecorder extends DefaultRecorder {
         trainThroughputPerGpu: throughput ? (this.throughputSummary.latestValue as number) : undefined,
         trainThroughputPerGpuMax: throughput ? (this.throughputSummary.maxValue as number) : undefined,
         trainThroughputPerGpuMin: throughput ? (this.throughputSummary.minValue as number) : undefined,
-        firstLoggedTrainIterationsFinishTimestampSec: this.firstIterationEnd?.secondsSinceEpoch,
-        lastLoggedTrainIterationsFinishTimestampSec: this.lastIterationEnd?.secondsSinceEpoch,
+        firstLoggedTrainIterationsFinishTimestampSec: secondsOf(this.firstIterationEndWallMs),
+        lastLoggedTrainIterationsFinishTimestampSec: secondsOf(this.lastIterationEndWallMs),
       },
       ts.millisecondsSinceEpoch,
     );
@@ -809,6 +833,11 @@ export class TrainingRecorder extends DefaultRecorder {
     this.recordEvent(loop, Event.ofAttributesJson(EVENT.TRAINING_METRICS_UPDATE, ts, attributesJson));
     this.lastReportedCompleted = this.completedOverall;
   }
+}
+
+/** Epoch milliseconds as seconds (what a timestamp's `secondsSinceEpoch` gives for them). */
+function secondsOf(wallMs: number | undefined): number | undefined {
+  return wallMs === undefined ? undefined : wallMs / 1000;
 }
 
 function isPositiveInt(v: unknown): v is number {

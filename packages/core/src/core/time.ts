@@ -29,6 +29,14 @@ export function wallNowMs(): number {
   return injected === undefined ? timeOrigin + performance.now() : injected.wallMs();
 }
 
+/**
+ * The wall-clock time that goes with a monotonic reading just taken by `perfNowMs()`: `timeOrigin + perfMs`, or the
+ * injected clock's wall reading. The pair is a timestamp's two numbers from one reading, without the object.
+ */
+export function wallMsOf(perfMs: number): number {
+  return injected === undefined ? timeOrigin + perfMs : injected.wallMs();
+}
+
 /** How far a user-supplied timestamp may lie from now (the reference's 600 s window). */
 export const TIMESTAMP_TOLERANCE_SEC = 600;
 

@@ -14,9 +14,21 @@ import { TracingTimestamp } from '../core/time.js';
  * serialise it as is (`JSON.stringify` turns it into `null`); check `completedWindowCount > 0` first.
  */
 export class MultiWindowTimer {
-  private currentStart: TracingTimestamp | undefined;
-  private firstStart: TracingTimestamp | undefined;
-  private latestEnd: TracingTimestamp | undefined;
+  // Window boundaries are kept as numbers (wall-clock and monotonic milliseconds), so a timer started and stopped
+  // at every training iteration (`startAt`/`stopAt`) makes no TracingTimestamp; the getters make one when read and
+  // keep it (a timestamp given to `start`/`stop` is kept as given).
+  private active = false;
+  private startWallMs = 0;
+  private startPerfMs = 0;
+  private startStamp: TracingTimestamp | undefined;
+  private hasFirst = false;
+  private firstWallMs = 0;
+  private firstPerfMs = 0;
+  private firstStamp: TracingTimestamp | undefined;
+  private hasEnd = false;
+  private endWallMs = 0;
+  private endPerfMs = 0;
+  private endStamp: TracingTimestamp | undefined;
   private latestDurationSec = 0;
   private windowCount = 0;
   private completedCount = 0;
@@ -26,19 +38,27 @@ export class MultiWindowTimer {
   private avgSec = 0;
 
   get isActive(): boolean {
-    return this.currentStart !== undefined;
+    return this.active;
   }
 
   get currentWindowStart(): TracingTimestamp | undefined {
-    return this.currentStart;
+    if (!this.active) return undefined;
+    // The first window's start is one timestamp, whichever getter makes it.
+    this.startStamp ??=
+      this.windowCount === 1 && this.firstStamp !== undefined ? this.firstStamp : stamp(this.startWallMs, this.startPerfMs);
+    return this.startStamp;
   }
 
   get firstWindowStart(): TracingTimestamp | undefined {
-    return this.firstStart;
+    if (!this.hasFirst) return undefined;
+    this.firstStamp ??= this.active && this.windowCount === 1 ? this.currentWindowStart : stamp(this.firstWallMs, this.firstPerfMs);
+    return this.firstStamp;
   }
 
   get latestWindowEnd(): TracingTimestamp | undefined {
-    return this.latestEnd;
+    if (!this.hasEnd) return undefined;
+    this.endStamp ??= stamp(this.endWallMs, this.endPerfMs);
+    return this.endStamp;
   }
 
   /** Windows started so far, including the active one and any whose stop was rejected. */
@@ -74,40 +94,73 @@ export class MultiWindowTimer {
 
   /** Opens a window at `startTime` (default now). */
   start(startTime?: TracingTimestamp): void {
-    if (this.currentStart !== undefined) throw new OneLoggerError('Cannot start timer since it is already active');
     const start = startTime ?? TracingTimestamp.now();
-    this.currentStart = start;
+    this.startAt(start.wallMs, start.perfMs);
+    this.startStamp = start;
+    if (this.windowCount === 1) this.firstStamp = start;
+  }
+
+  /** `start` at a time given as wall-clock and monotonic milliseconds (one clock reading). */
+  startAt(wallMs: number, perfMs: number): void {
+    if (this.active) throw new OneLoggerError('Cannot start timer since it is already active');
+    this.active = true;
+    this.startWallMs = wallMs;
+    this.startPerfMs = perfMs;
+    this.startStamp = undefined;
     this.windowCount += 1;
-    if (this.firstStart === undefined) this.firstStart = start;
+    if (!this.hasFirst) {
+      this.hasFirst = true;
+      this.firstWallMs = wallMs;
+      this.firstPerfMs = perfMs;
+      this.firstStamp = undefined;
+    }
   }
 
   /** Closes the active window at `stopTime` (default now). The window is closed even when the stop is rejected. */
   stop(stopTime?: TracingTimestamp): void {
-    const start = this.currentStart;
-    if (start === undefined) throw new OneLoggerError('Cannot stop timer since it is not active');
-    // Cleared first so a rejected stop leaves the timer idle, as the reference's try/finally does.
-    this.currentStart = undefined;
-    const stop = stopTime ?? TracingTimestamp.now();
-    if (stop.perfMs < start.perfMs) {
-      throw new OneLoggerError(
-        `Cannot stop timer with a stop time that is before the start time. start: ${start.perfCounterSeconds} s, stop: ${stop.perfCounterSeconds} s (monotonic clock)`,
-      );
+    const stop = stopTime ?? (this.active ? TracingTimestamp.now() : undefined);
+    if (stop !== undefined && this.active && stop.perfMs < this.startPerfMs) {
+      this.active = false;
+      throw this.stopBeforeStart(stop.perfCounterSeconds);
     }
-    const duration = (stop.perfMs - start.perfMs) / 1000;
-    this.latestEnd = stop;
+    this.stopAt(stop?.wallMs ?? 0, stop?.perfMs ?? 0);
+    this.endStamp = stop;
+  }
+
+  /** `stop` at a time given as wall-clock and monotonic milliseconds (one clock reading). */
+  stopAt(wallMs: number, perfMs: number): void {
+    if (!this.active) throw new OneLoggerError('Cannot stop timer since it is not active');
+    // Cleared first so a rejected stop leaves the timer idle, as the reference's try/finally does.
+    this.active = false;
+    if (perfMs < this.startPerfMs) throw this.stopBeforeStart(perfMs / 1000);
+    const duration = (perfMs - this.startPerfMs) / 1000;
+    this.hasEnd = true;
+    this.endWallMs = wallMs;
+    this.endPerfMs = perfMs;
+    this.endStamp = undefined;
     this.latestDurationSec = duration;
     this.completedCount += 1;
-    this.minSec = Math.min(this.minSec, duration);
-    this.maxSec = Math.max(this.maxSec, duration);
+    if (duration < this.minSec) this.minSec = duration;
+    if (duration > this.maxSec) this.maxSec = duration;
     this.totalSec += duration;
     this.avgSec = this.totalSec / this.completedCount;
   }
 
+  private stopBeforeStart(stopSec: number): OneLoggerError {
+    const startSec = this.startStamp?.perfCounterSeconds ?? this.startPerfMs / 1000;
+    return new OneLoggerError(
+      `Cannot stop timer with a stop time that is before the start time. start: ${startSec} s, stop: ${stopSec} s (monotonic clock)`,
+    );
+  }
+
   /** Back to the initial state. */
   reset(): void {
-    this.currentStart = undefined;
-    this.firstStart = undefined;
-    this.latestEnd = undefined;
+    this.active = false;
+    this.startStamp = undefined;
+    this.hasFirst = false;
+    this.firstStamp = undefined;
+    this.hasEnd = false;
+    this.endStamp = undefined;
     this.latestDurationSec = 0;
     this.windowCount = 0;
     this.completedCount = 0;
@@ -121,9 +174,9 @@ export class MultiWindowTimer {
   equals(other: unknown): boolean {
     return (
       other instanceof MultiWindowTimer &&
-      sameTimestamp(other.currentStart, this.currentStart) &&
-      sameTimestamp(other.firstStart, this.firstStart) &&
-      sameTimestamp(other.latestEnd, this.latestEnd) &&
+      sameTimestamp(other.currentWindowStart, this.currentWindowStart) &&
+      sameTimestamp(other.firstWindowStart, this.firstWindowStart) &&
+      sameTimestamp(other.latestWindowEnd, this.latestWindowEnd) &&
       other.latestDurationSec === this.latestDurationSec &&
       other.windowCount === this.windowCount &&
       other.completedCount === this.completedCount &&
@@ -133,6 +186,10 @@ export class MultiWindowTimer {
       other.avgSec === this.avgSec
     );
   }
+}
+
+function stamp(wallMs: number, perfMs: number): TracingTimestamp {
+  return TracingTimestamp.ofMillis(wallMs, perfMs);
 }
 
 function sameTimestamp(a: TracingTimestamp | undefined, b: TracingTimestamp | undefined): boolean {
