@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { OneLoggerError } from '../src/core/errors.js';
-import { setClock, Timer, TracingTimestamp } from '../src/core/time.js';
+import { perfNowMs, setClock, Timer, TracingTimestamp, wallMsOf } from '../src/core/time.js';
 
 /** A clock whose wall and perf values (in seconds) the test sets. */
 function manualClock(wallSec: number, perfSec: number) {
@@ -128,6 +128,22 @@ describe('TracingTimestamp', () => {
     const parsed = TracingTimestamp.fromJSON({ seconds_since_epoch: 0, perf_counter_seconds: 0 });
     assert.equal(parsed.secondsSinceEpoch, 0);
     assert.equal(parsed.perfCounterSeconds, 0);
+  });
+});
+
+describe('wallMsOf', () => {
+  test('with the real clock: performance.timeOrigin plus the reading, as TracingTimestamp.now() combines them', () => {
+    const perf = perfNowMs();
+    assert.equal(wallMsOf(perf), performance.timeOrigin + perf);
+    const before = Date.now();
+    const wall = wallMsOf(perfNowMs());
+    assert.ok(Math.abs(wall - before) < 60_000, `${wall} is within a minute of Date.now() ${before}`);
+  });
+
+  test("with an injected clock: that clock's own wall reading", () => {
+    setClock({ wallMs: () => 1_700_000_000_123, perfMs: () => 42 });
+    assert.equal(wallMsOf(perfNowMs()), 1_700_000_000_123);
+    assert.equal(perfNowMs(), 42);
   });
 });
 
