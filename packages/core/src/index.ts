@@ -29,7 +29,7 @@ export { randomUuid, setIdGenerator } from './core/ids.js';
 export type { SpanCreateOptions } from './core/span.js';
 export { durationMsecBetween, NVTXColor, Span, StandardSpanAttributeName, StandardSpanName } from './core/span.js';
 export type { Clock } from './core/time.js';
-export { perfNowMs, setClock, TIMESTAMP_TOLERANCE_SEC, Timer, TracingTimestamp, wallMsOf, wallNowMs } from './core/time.js';
+export { perfNowMs, setClock, TIMESTAMP_TOLERANCE_SEC, Timer, TracingTimestamp, wallNowMs } from './core/time.js';
 
 export { BaseJsonExporter } from './exporter/base-json-exporter.js';
 export type { Exporter } from './exporter/exporter.js';

@@ -244,9 +244,11 @@ describe('MultiWindowTimer', () => {
     assert.equal(timer.minWindowDurationSec, 0);
     assert.equal(timer.completedWindowCount, 1);
   });
-  test('startAt/stopAt (milliseconds, no timestamp objects) keep the same state as start/stop with timestamps', () => {
+  test('start()/stop() at now (kept as numbers, no timestamp objects) keep the same state as with the same times given', () => {
+    const now = { wall: 0, perf: 0 };
+    setClock({ wallMs: () => now.wall, perfMs: () => now.perf });
     const byStamp = new MultiWindowTimer();
-    const byNumbers = new MultiWindowTimer();
+    const byNow = new MultiWindowTimer();
     const windows: Array<[number, number, number, number]> = [
       [5_555_000, 40_000, 5_585_000, 70_000],
       [5_600_000, 85_000, 5_600_500, 85_500],
@@ -254,39 +256,51 @@ describe('MultiWindowTimer', () => {
     ];
     for (const [startWall, startPerf, stopWall, stopPerf] of windows) {
       byStamp.start(TracingTimestamp.ofMillis(startWall, startPerf));
-      byNumbers.startAt(startWall, startPerf);
-      assert.ok(byNumbers.equals(byStamp));
+      now.wall = startWall;
+      now.perf = startPerf;
+      byNow.start();
+      assert.ok(byNow.equals(byStamp));
       byStamp.stop(TracingTimestamp.ofMillis(stopWall, stopPerf));
-      byNumbers.stopAt(stopWall, stopPerf);
-      assert.ok(byNumbers.equals(byStamp));
+      now.wall = stopWall;
+      now.perf = stopPerf;
+      byNow.stop();
+      assert.ok(byNow.equals(byStamp));
+      assert.equal(byNow.latestWindowEndWallMs, stopWall);
     }
-    assert.deepEqual(stateOf(byNumbers), stateOf(byStamp));
-    assert.equal(byNumbers.totalTimeSec, 32.75);
-    assert.equal(byNumbers.minWindowDurationSec, 0.5);
-    assert.equal(byNumbers.maxWindowDurationSec, 30);
-    assert.equal(byNumbers.firstWindowStart?.perfCounterSeconds, 40);
-    assert.equal(byNumbers.latestWindowEnd?.secondsSinceEpoch, 5702.25);
+    assert.deepEqual(stateOf(byNow), stateOf(byStamp));
+    assert.equal(byNow.totalTimeSec, 32.75);
+    assert.equal(byNow.minWindowDurationSec, 0.5);
+    assert.equal(byNow.maxWindowDurationSec, 30);
+    assert.equal(byNow.firstWindowStart?.perfCounterSeconds, 40);
+    assert.equal(byNow.latestWindowEnd?.secondsSinceEpoch, 5702.25);
   });
 
-  test('startAt: the first window start is one timestamp, whichever getter is read first, and stays the same object', () => {
+  test('the first window start is one timestamp, whichever getter makes it first, and stays the same object', () => {
+    const now = { wall: 1_000_000, perf: 10_000 };
+    setClock({ wallMs: () => now.wall, perfMs: () => now.perf });
     const timer = new MultiWindowTimer();
-    timer.startAt(1_000_000, 10_000);
+    timer.start();
     const first = timer.firstWindowStart;
     assert.equal(timer.currentWindowStart, first);
-    timer.stopAt(1_001_000, 11_000);
+    now.perf = 11_000;
+    timer.stop();
     assert.equal(timer.firstWindowStart, first);
     assert.equal(timer.latestWindowEnd, timer.latestWindowEnd);
-    timer.startAt(1_002_000, 12_000);
+    now.perf = 12_000;
+    timer.start();
     assert.notEqual(timer.currentWindowStart, first);
     assert.equal(timer.currentWindowStart?.perfMs, 12_000);
     assert.equal(timer.firstWindowStart, first);
   });
 
-  test('stopAt before the start is rejected, leaves the timer idle and does not count the window as completed', () => {
+  test('a stop at now before the start is rejected, leaves the timer idle and completes no window', () => {
+    const now = { wall: 1_000_000, perf: 10_000 };
+    setClock({ wallMs: () => now.wall, perfMs: () => now.perf });
     const timer = new MultiWindowTimer();
-    timer.startAt(1_000_000, 10_000);
+    timer.start();
+    now.perf = 9_500;
     assert.throws(
-      () => timer.stopAt(1_000_500, 9_500),
+      () => timer.stop(),
       (e: unknown) =>
         e instanceof OneLoggerError &&
         e.message === 'Cannot stop timer with a stop time that is before the start time. start: 10 s, stop: 9.5 s (monotonic clock)',
@@ -294,8 +308,9 @@ describe('MultiWindowTimer', () => {
     assert.equal(timer.isActive, false);
     assert.equal(timer.completedWindowCount, 0);
     assert.equal(timer.latestWindowEnd, undefined);
-    assert.throws(() => timer.stopAt(1_001_000, 11_000), /Cannot stop timer since it is not active/);
-    timer.startAt(1_002_000, 12_000);
-    assert.throws(() => timer.startAt(1_003_000, 13_000), /Cannot start timer since it is already active/);
+    assert.equal(timer.latestWindowEndWallMs, undefined);
+    assert.throws(() => timer.stop(), /Cannot stop timer since it is not active/);
+    timer.start();
+    assert.throws(() => timer.start(), /Cannot start timer since it is already active/);
   });
 });

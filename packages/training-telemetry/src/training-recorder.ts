@@ -11,14 +11,12 @@ import {
   messageOf,
   type OneLoggerConfig,
   OneLoggerError,
-  perfNowMs,
   readPackageVersion,
   Span,
   type StartSpanOptions,
   type StopSpanOptions,
   TracingTimestamp,
   type ValueOrFn,
-  wallMsOf,
 } from '@nv-one-logger/core';
 import {
   CheckpointSaveSpanAttributes,
@@ -412,16 +410,12 @@ export class TrainingRecorder extends DefaultRecorder {
   onTrainingSingleIterationStart(startTimeMsec?: number): Span | undefined {
     this.assertOpen();
     const timer = this.trainIterationTimer;
-    if (startTimeMsec === undefined && !this.iterationSpansExported) {
-      // The usual case: the window opens at one clock reading kept as two numbers, with no timestamp object (this
-      // runs once per batch, mostly before V8 has optimised it, where every allocation and call costs).
-      const perf = perfNowMs();
-      timer.startAt(wallMsOf(perf), perf);
-      return undefined;
-    }
-    const ts = timeOf(startTimeMsec);
-    timer.start(ts);
+    // Without a given time the window opens at one clock reading kept as numbers: no timestamp object unless an
+    // iteration span needs one (this runs once per batch, mostly before V8 has optimised it).
+    const given = startTimeMsec === undefined ? undefined : TracingTimestamp.forMillis(startTimeMsec);
+    timer.start(given);
     if (!this.iterationSpansExported) return undefined;
+    const ts = given ?? (timer.currentWindowStart as TracingTimestamp);
     try {
       return this.startStandard(SPAN.TRAINING_SINGLE_ITERATION, ts);
     } catch (e) {
@@ -446,19 +440,12 @@ export class TrainingRecorder extends DefaultRecorder {
     const throughput = settings.throughput;
     const flopsPerIteration = settings.flopsPerIteration;
     const worldSize = settings.worldSize;
-    // Like the start, the end is one clock reading as two numbers; a timestamp object is made only for a given
-    // finish time, a training update or an iteration span.
+    // Like the start, the end is kept as numbers by the timer; a timestamp object is made only for a given finish
+    // time, a training update or an iteration span.
     const given = finishTimeMsec === undefined ? undefined : TracingTimestamp.forMillis(finishTimeMsec);
     const iterationSpan = this.iterationSpansExported ? this.activeStandard.get(SPAN.TRAINING_SINGLE_ITERATION) : undefined;
-    let endWallMs: number;
-    if (given === undefined) {
-      const perf = perfNowMs();
-      endWallMs = wallMsOf(perf);
-      timer.stopAt(endWallMs, perf);
-    } else {
-      endWallMs = given.wallMs;
-      timer.stop(given);
-    }
+    timer.stop(given);
+    const endWallMs = timer.latestWindowEndWallMs as number;
     this.completedOverall = completed;
     this.samplesJob += gbs;
     if (seq) {

@@ -1,5 +1,5 @@
 import { OneLoggerError } from '../core/errors.js';
-import { TracingTimestamp } from '../core/time.js';
+import { perfNowMs, TracingTimestamp, wallMsOf } from '../core/time.js';
 
 /**
  * Measures an activity that happens in several non-overlapping windows (e.g. every data-loading phase).
@@ -15,17 +15,16 @@ import { TracingTimestamp } from '../core/time.js';
  */
 export class MultiWindowTimer {
   // Window boundaries are kept as numbers (wall-clock and monotonic milliseconds), so a timer started and stopped
-  // at every training iteration (`startAt`/`stopAt`) makes no TracingTimestamp; the getters make one when read and
-  // keep it (a timestamp given to `start`/`stop` is kept as given).
+  // at "now" (every training iteration) makes no TracingTimestamp; the getters make one when read and keep it (a
+  // timestamp given to `start`/`stop` is kept as given). The first start is set once a window has started
+  // (`windowCount > 0`), the latest end once one has completed (`completedCount > 0`).
   private active = false;
   private startWallMs = 0;
   private startPerfMs = 0;
   private startStamp: TracingTimestamp | undefined;
-  private hasFirst = false;
   private firstWallMs = 0;
   private firstPerfMs = 0;
   private firstStamp: TracingTimestamp | undefined;
-  private hasEnd = false;
   private endWallMs = 0;
   private endPerfMs = 0;
   private endStamp: TracingTimestamp | undefined;
@@ -50,15 +49,20 @@ export class MultiWindowTimer {
   }
 
   get firstWindowStart(): TracingTimestamp | undefined {
-    if (!this.hasFirst) return undefined;
+    if (this.windowCount === 0) return undefined;
     this.firstStamp ??= this.active && this.windowCount === 1 ? this.currentWindowStart : stamp(this.firstWallMs, this.firstPerfMs);
     return this.firstStamp;
   }
 
   get latestWindowEnd(): TracingTimestamp | undefined {
-    if (!this.hasEnd) return undefined;
+    if (this.completedCount === 0) return undefined;
     this.endStamp ??= stamp(this.endWallMs, this.endPerfMs);
     return this.endStamp;
+  }
+
+  /** @internal `latestWindowEnd` as wall-clock milliseconds, without making the timestamp. */
+  get latestWindowEndWallMs(): number | undefined {
+    return this.completedCount === 0 ? undefined : this.endWallMs;
   }
 
   /** Windows started so far, including the active one and any whose stop was rejected. */
@@ -92,52 +96,52 @@ export class MultiWindowTimer {
     return this.latestDurationSec;
   }
 
-  /** Opens a window at `startTime` (default now). */
+  /** Opens a window at `startTime` (default now: one clock reading, kept as numbers). */
   start(startTime?: TracingTimestamp): void {
-    const start = startTime ?? TracingTimestamp.now();
-    this.startAt(start.wallMs, start.perfMs);
-    this.startStamp = start;
-    if (this.windowCount === 1) this.firstStamp = start;
+    if (this.active) throw new OneLoggerError('Cannot start timer since it is already active');
+    if (startTime === undefined) {
+      const perf = perfNowMs();
+      this.open(wallMsOf(perf), perf);
+      return;
+    }
+    this.open(startTime.wallMs, startTime.perfMs);
+    this.startStamp = startTime;
+    if (this.windowCount === 1) this.firstStamp = startTime;
   }
 
-  /** `start` at a time given as wall-clock and monotonic milliseconds (one clock reading). */
-  startAt(wallMs: number, perfMs: number): void {
-    if (this.active) throw new OneLoggerError('Cannot start timer since it is already active');
+  /** Closes the active window at `stopTime` (default now). The window is closed even when the stop is rejected. */
+  stop(stopTime?: TracingTimestamp): void {
+    if (!this.active) throw new OneLoggerError('Cannot stop timer since it is not active');
+    if (stopTime === undefined) {
+      const perf = perfNowMs();
+      this.close(wallMsOf(perf), perf, undefined);
+      return;
+    }
+    this.close(stopTime.wallMs, stopTime.perfMs, stopTime);
+  }
+
+  private open(wallMs: number, perfMs: number): void {
     this.active = true;
     this.startWallMs = wallMs;
     this.startPerfMs = perfMs;
     this.startStamp = undefined;
     this.windowCount += 1;
-    if (!this.hasFirst) {
-      this.hasFirst = true;
+    if (this.windowCount === 1) {
       this.firstWallMs = wallMs;
       this.firstPerfMs = perfMs;
       this.firstStamp = undefined;
     }
   }
 
-  /** Closes the active window at `stopTime` (default now). The window is closed even when the stop is rejected. */
-  stop(stopTime?: TracingTimestamp): void {
-    const stop = stopTime ?? (this.active ? TracingTimestamp.now() : undefined);
-    if (stop !== undefined && this.active && stop.perfMs < this.startPerfMs) {
-      this.active = false;
-      throw this.stopBeforeStart(stop.perfCounterSeconds);
-    }
-    this.stopAt(stop?.wallMs ?? 0, stop?.perfMs ?? 0);
-    this.endStamp = stop;
-  }
-
-  /** `stop` at a time given as wall-clock and monotonic milliseconds (one clock reading). */
-  stopAt(wallMs: number, perfMs: number): void {
-    if (!this.active) throw new OneLoggerError('Cannot stop timer since it is not active');
+  /** `given`: the stop time as given (kept, and its exact seconds named if the stop is rejected). */
+  private close(wallMs: number, perfMs: number, given: TracingTimestamp | undefined): void {
     // Cleared first so a rejected stop leaves the timer idle, as the reference's try/finally does.
     this.active = false;
-    if (perfMs < this.startPerfMs) throw this.stopBeforeStart(perfMs / 1000);
+    if (perfMs < this.startPerfMs) throw this.stopBeforeStart(given?.perfCounterSeconds ?? perfMs / 1000);
     const duration = (perfMs - this.startPerfMs) / 1000;
-    this.hasEnd = true;
     this.endWallMs = wallMs;
     this.endPerfMs = perfMs;
-    this.endStamp = undefined;
+    this.endStamp = given;
     this.latestDurationSec = duration;
     this.completedCount += 1;
     if (duration < this.minSec) this.minSec = duration;
@@ -157,9 +161,7 @@ export class MultiWindowTimer {
   reset(): void {
     this.active = false;
     this.startStamp = undefined;
-    this.hasFirst = false;
     this.firstStamp = undefined;
-    this.hasEnd = false;
     this.endStamp = undefined;
     this.latestDurationSec = 0;
     this.windowCount = 0;
