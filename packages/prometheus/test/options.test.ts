@@ -233,7 +233,11 @@ describe('the prometheus exporter factory', () => {
     try {
       await waitFor(`the job to train (stderr: ${stderr})`, async () => (stdout.includes('trained') ? true : undefined));
       assert.match(stdout, /^exporters FileExporter,PrometheusExporter$/m);
-      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      // The endpoint binds on the job's event loop after its synchronous training loop printed "trained": poll it.
+      const text = await waitFor(`the job's endpoint on port ${port} (stderr: ${stderr})`, async () => {
+        const r = await fetch(`http://127.0.0.1:${port}/metrics`);
+        return r.ok ? r.text() : undefined;
+      });
       const records = readRecords(join(dir, 'job.jsonl'));
       const updates = records.filter((r) => r.event?.name === 'training_metrics_update');
       assert.equal(updates.at(-1)?.event.attributes.num_iterations, 12);
