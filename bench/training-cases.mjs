@@ -21,6 +21,9 @@ const ITERATIONS = 1_000_000;
 // BENCH_LOG_EVERY overrides the period of training_metrics_update (bench/training.mjs uses it to time the iteration alone).
 const LOG_EVERY = Number(process.env.BENCH_LOG_EVERY ?? 50);
 
+// BENCH_FILE_BUFFERED=1 gives the iteration case a buffered FileExporter (bench/training.mjs runs it both ways).
+const ITERATION_FILE_BUFFERED = process.env.BENCH_FILE_BUFFERED === '1';
+
 // The same training job as the exporter suites (bench/training-job.mjs), with the file exporter under test.
 function setUp(buffered = false) {
   startTrainingJob([new FileExporter({ filePath: join(dir, 'training.jsonl'), buffered })], ITERATIONS, {
@@ -74,22 +77,30 @@ let updatesFd;
 let updateIterations = 0;
 let updateRecords = 0;
 let firstEndSec = 0;
-function writeFloorUpdate(s, iterations) {
+function floorUpdateLine(s, iterations) {
   const endMs = performance.timeOrigin + performance.now();
   const endSec = endMs / 1000;
   if (firstEndSec === 0) firstEndSec = endSec;
   const flops = FLOPS_PER_ITERATION * iterations;
   const throughput = flops / (s.totalSec * 1e12 * 8);
-  writeSync(
-    updatesFd,
-    `{"type":"event","span_id":"${SPAN_ID}","event":{"name":"training_metrics_update","attributes":{"train_iterations_start":0,"current_iteration":${iterations - 1},"num_iterations":${iterations},"train_samples_start":0,"num_train_samples":${iterations * 32},"interval":${LOG_EVERY},"avg_iteration_time_sec":${s.totalSec / s.count},"min_iteration_time_sec":${s.minSec},"max_iteration_time_sec":${s.maxSec},"total_iteration_time_sec":${s.totalSec},"train_tokens":${iterations * 32 * 1024},"completed_floating_point_operations_overall":${flops},"total_flops":${flops},"train_throughput_per_gpu":${throughput},"train_throughput_per_gpu_max":${throughput},"train_throughput_per_gpu_min":${throughput},"first_logged_train_iterations_finish_timestamp_sec":${firstEndSec},"last_logged_train_iterations_finish_timestamp_sec":${endSec},"timestamp_msec":${Math.trunc(endMs)}}},"count":${++updateRecords},"pid":${process.pid}}\n`,
-  );
+  return `{"type":"event","span_id":"${SPAN_ID}","event":{"name":"training_metrics_update","attributes":{"train_iterations_start":0,"current_iteration":${iterations - 1},"num_iterations":${iterations},"train_samples_start":0,"num_train_samples":${iterations * 32},"interval":${LOG_EVERY},"avg_iteration_time_sec":${s.totalSec / s.count},"min_iteration_time_sec":${s.minSec},"max_iteration_time_sec":${s.maxSec},"total_iteration_time_sec":${s.totalSec},"train_tokens":${iterations * 32 * 1024},"completed_floating_point_operations_overall":${flops},"total_flops":${flops},"train_throughput_per_gpu":${throughput},"train_throughput_per_gpu_max":${throughput},"train_throughput_per_gpu_min":${throughput},"first_logged_train_iterations_finish_timestamp_sec":${firstEndSec},"last_logged_train_iterations_finish_timestamp_sec":${endSec},"timestamp_msec":${Math.trunc(endMs)}}},"count":${++updateRecords},"pid":${process.pid}}\n`;
 }
 function floorWithUpdatesChunk(n) {
   updatesFd ??= openSync(join(dir, 'floor-updates.jsonl'), 'a');
   for (let i = 0; i < n; i++) {
     floorIteration(floorStats);
-    if (++updateIterations % LOG_EVERY === 0) writeFloorUpdate(floorStats, updateIterations);
+    if (++updateIterations % LOG_EVERY === 0) writeSync(updatesFd, floorUpdateLine(floorStats, updateIterations));
+  }
+}
+// The same update lines buffered the way the buffered FileExporter buffers (no write call per update): the floor
+// of a training iteration whose telemetry writes its updates at all, with no system call on the iteration path.
+let bufferedUpdates;
+let bufferedUpdateIterations = 0;
+function floorWithBufferedUpdatesChunk(n) {
+  bufferedUpdates ??= new ExporterLikeBuffer(join(dir, 'floor-buffered-updates.jsonl'));
+  for (let i = 0; i < n; i++) {
+    floorIteration(floorStats);
+    if (++bufferedUpdateIterations % LOG_EVERY === 0) bufferedUpdates.append(floorUpdateLine(floorStats, bufferedUpdateIterations));
   }
 }
 
@@ -107,15 +118,17 @@ function helperChunk(n) {
 
 /**
  * ns per iteration (start + end callbacks, metrics every 50 iterations written by the FileExporter, one write
- * per record) and through `trainingIteration(fn)`, each next to the floor loop measured in the same process.
+ * per record unless BENCH_FILE_BUFFERED) and through `trainingIteration(fn)`, each next to the floor loop and its
+ * variants measured in the same process.
  */
 async function callbacksCase() {
-  setUp();
+  setUp(ITERATION_FILE_BUFFERED);
   const m = await interleaved(
     {
       floor: floorChunk,
       floorWithWrites: floorWithWritesChunk,
       floorWithUpdates: floorWithUpdatesChunk,
+      floorWithBufferedUpdates: floorWithBufferedUpdatesChunk,
       callbacks: callbacksChunk,
       helper: helperChunk,
     },
@@ -124,6 +137,8 @@ async function callbacksCase() {
       ['callbacks', 'floorWithWrites'],
       ['floorWithUpdates', 'floor'],
       ['callbacks', 'floorWithUpdates'],
+      ['floorWithBufferedUpdates', 'floor'],
+      ['callbacks', 'floorWithBufferedUpdates'],
       ['helper', 'callbacks'],
     ],
     // Rounds of 10,000 iterations each, no macrotask turn in between (the iteration path has no timers).
@@ -139,6 +154,9 @@ async function callbacksCase() {
     floor_with_updates_ns_per_iteration: m.floorWithUpdates,
     floor_with_updates_to_floor: m['floorWithUpdates/floor'],
     ratio_to_floor_with_updates: m['callbacks/floorWithUpdates'],
+    floor_with_buffered_updates_ns_per_iteration: m.floorWithBufferedUpdates,
+    floor_with_buffered_updates_to_floor: m['floorWithBufferedUpdates/floor'],
+    ratio_to_floor_with_buffered_updates: m['callbacks/floorWithBufferedUpdates'],
     helper_ns_per_iteration: m.helper,
     helper_ratio_to_callbacks: m['helper/callbacks'],
   };

@@ -5,6 +5,10 @@ import { runCase, writeResults } from './lib.mjs';
 const script = fileURLToPath(new URL('./training-cases.mjs', import.meta.url));
 const r = {};
 for (const c of ['iteration_callbacks', 'memory_1m_iterations', 'log_metrics']) r[c] = runCase(script, c);
+// The same loop with a buffered FileExporter: no write call per update, next to the same floors.
+process.env.BENCH_FILE_BUFFERED = '1';
+r.iteration_callbacks_buffered = runCase(script, 'iteration_callbacks');
+delete process.env.BENCH_FILE_BUFFERED;
 // The same loop with no metrics update in reach (N = 1e9): what the iteration itself costs next to its floor.
 process.env.BENCH_LOG_EVERY = '1000000000';
 r.iteration_without_records = runCase(script, 'iteration_callbacks');
@@ -31,6 +35,24 @@ writeResults('training', r, [
     true,
   ],
   ['  ratio to that floor', `${r.iteration_callbacks.ratio_to_floor_with_updates.toFixed(2)}x`, 'info', true],
+  [
+    '  floor loop + the same update line built by a template literal and buffered (no write call), every 50; its ratio to the floor loop',
+    `${ns(r.iteration_callbacks.floor_with_buffered_updates_ns_per_iteration)}; ${r.iteration_callbacks.floor_with_buffered_updates_to_floor.toFixed(2)}x`,
+    'floor',
+    true,
+  ],
+  [
+    'iteration start+end, FileExporter (buffered), N=50; ratio to the floor loop',
+    `${ns(r.iteration_callbacks_buffered.ns_per_iteration)}; ${r.iteration_callbacks_buffered.ratio_to_floor.toFixed(2)}x`,
+    'info',
+    true,
+  ],
+  [
+    '  ratio to the buffered template-literal floor of its run',
+    `${r.iteration_callbacks_buffered.ratio_to_floor_with_buffered_updates.toFixed(2)}x (that floor ${r.iteration_callbacks_buffered.floor_with_buffered_updates_to_floor.toFixed(2)}x the floor loop)`,
+    'info',
+    true,
+  ],
   [
     '  the iteration alone (no update due), ratio to the floor',
     `${r.iteration_without_records.ratio_to_floor.toFixed(2)}x (${ns(r.iteration_without_records.ns_per_iteration)})`,
