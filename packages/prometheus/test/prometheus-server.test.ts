@@ -107,7 +107,14 @@ describe('a batch job pushes to a Pushgateway that Prometheus scrapes', () => {
       );
       job.child.stdin?.end();
       assert.equal(await job.exit(), 0, job.stderr());
-      assert.ok(!(await gateway.metricsText()).includes('instance="batch_b"'), 'the group is gone after shutdown');
+      // The gateway answers a DELETE with 202 Accepted and applies it from its write queue: poll until it has.
+      await waitFor(
+        'the group to be gone after shutdown',
+        async () => ((await gateway.metricsText()).includes('instance="batch_b"') ? undefined : true),
+        10_000,
+      );
+      const done = await job.line('done');
+      assert.equal(JSON.parse(done.slice(5)).failures, 0, 'no push or delete failed');
     } finally {
       job.child.kill();
     }
