@@ -85,18 +85,25 @@ TrainingTelemetryProvider.instance()
   .withExporter(new FileExporter({ filePath: join(outDir, 'telemetry.jsonl') }))
   .configureProvider();
 
-const pendingSaves: Promise<void>[] = [];
+// Saves run one after another, in step order, as a checkpointer writing to one place does: a success is never
+// reported before the success of an older save (the recorder does not record a success older than one it has
+// recorded: that checkpoint is superseded).
+let saves: Promise<void> = Promise.resolve();
 
-/** Writes the weights in the background; reports success once the file is on disk. */
+/** Writes the weights in the background, after the saves before it; reports success once the file is on disk. */
 function saveInBackground(model: Model, step: number): void {
   const snapshot = JSON.stringify({ step, w: [...model.w], b: model.b });
-  const task = (async () => {
-    await new Promise((r) => setTimeout(r, 20)); // the slow part of a real save
-    await mkdir(join(outDir, 'checkpoints'), { recursive: true });
-    await writeFile(join(outDir, 'checkpoints', `step-${step}.json`), snapshot);
-    onSaveCheckpointSuccess({ globalStep: step });
-  })();
-  pendingSaves.push(task);
+  saves = saves
+    .then(async () => {
+      await new Promise((r) => setTimeout(r, 20)); // the slow part of a real save
+      await mkdir(join(outDir, 'checkpoints'), { recursive: true });
+      await writeFile(join(outDir, 'checkpoints', `step-${step}.json`), snapshot);
+      onSaveCheckpointSuccess({ globalStep: step });
+    })
+    .catch((e: unknown) => {
+      // A failed save reports no success (the telemetry shows the gap); the next saves still run.
+      console.error(`checkpoint of step ${step} failed: ${e instanceof Error ? e.message : String(e)}`);
+    });
 }
 
 const result = await application(async () => {
@@ -150,7 +157,7 @@ const result = await application(async () => {
       );
     }
     // Background saves must finish (and report success) before the application ends.
-    await Promise.all(pendingSaves);
+    await saves;
   });
   return { model, valLoss, step };
 });
