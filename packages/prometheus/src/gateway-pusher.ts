@@ -36,6 +36,8 @@ export class GatewayPusher {
   private pushes = 0;
   private failures = 0;
   private skipped = 0;
+  /** Set by `deleteGroup()`: no push starts after it (one would bring the group back after the DELETE). */
+  private deleting = false;
 
   constructor(
     private readonly settings: ResolvedPush,
@@ -57,7 +59,7 @@ export class GatewayPusher {
     this.timer = setInterval(() => {
       if (this.inFlight !== undefined) this.skipped++;
       // Every tick pushes (when anything was recorded), so the gateway's push time shows the job is alive.
-      else if (this.source.version() > 0) void this.pushOnce();
+      else if (this.source.version() > 0 && !this.deleting) void this.pushOnce();
     }, this.settings.intervalMillis);
     this.timer.unref();
   }
@@ -69,7 +71,8 @@ export class GatewayPusher {
 
   /**
    * Pushes the current values unless they were pushed already; waits for a request in flight first. Resolves
-   * to whether the gateway holds the values current at the call (true when there was nothing to push).
+   * to whether the gateway holds the values current at the call (true when there was nothing to push, or when
+   * the group is being deleted meanwhile: nothing is pushed then).
    */
   async pushLatest(): Promise<boolean> {
     const wanted = this.source.version();
@@ -79,13 +82,18 @@ export class GatewayPusher {
       const ok = await this.inFlight;
       if (covers) return ok;
     }
-    if (wanted === 0 || this.pushedVersion >= wanted) return true;
+    if (wanted === 0 || this.pushedVersion >= wanted || this.deleting) return true;
     return this.pushOnce();
   }
 
-  /** Deletes the group (used at shutdown with `deleteOnShutdown`). Resolves to whether the gateway confirmed it. */
+  /**
+   * Deletes the group (used at shutdown with `deleteOnShutdown`) once no push is in flight, and starts no push
+   * after it: a push answered after the DELETE would bring the group back. Resolves to whether the gateway
+   * confirmed the delete.
+   */
   async deleteGroup(): Promise<boolean> {
-    if (this.inFlight !== undefined) await this.inFlight;
+    this.deleting = true;
+    while (this.inFlight !== undefined) await this.inFlight;
     const result = await sendToGateway(this.groupUrlObject(), 'DELETE', undefined, this.settings.headers, this.settings.timeoutMillis);
     return this.outcome('delete', result);
   }

@@ -12,9 +12,14 @@ interface Received {
   url: string | undefined;
   contentType: string | undefined;
   body: string;
+  /** When the whole request had arrived, and when it was answered (performance.now()). */
+  arrivedMs: number;
+  answeredMs: number;
 }
 
 const received: Received[] = [];
+/** How long the server waits before answering a PUT (0: at once). */
+let putAnswerDelayMs = 0;
 let server: http.Server;
 let base = '';
 before(async () => {
@@ -25,8 +30,21 @@ before(async () => {
       body += c;
     });
     req.on('end', () => {
-      received.push({ method: req.method, url: req.url, contentType: req.headers['content-type'], body });
-      res.writeHead(req.method === 'DELETE' ? 202 : 200).end();
+      const r: Received = {
+        method: req.method,
+        url: req.url,
+        contentType: req.headers['content-type'],
+        body,
+        arrivedMs: performance.now(),
+        answeredMs: 0,
+      };
+      received.push(r);
+      const answer = () => {
+        r.answeredMs = performance.now();
+        res.writeHead(req.method === 'DELETE' ? 202 : 200).end();
+      };
+      if (req.method === 'PUT' && putAnswerDelayMs > 0) setTimeout(answer, putAnswerDelayMs);
+      else answer();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -39,6 +57,7 @@ afterEach(async () => {
     .catch(() => undefined);
   OneLoggerProvider.resetForTests();
   received.length = 0;
+  putAnswerDelayMs = 0;
 });
 
 function configure(push: Omit<PushOptions, 'url'>): PrometheusExporter {
@@ -84,5 +103,27 @@ describe('pushing to a Pushgateway', () => {
         ['DELETE', group],
       ],
     );
+  });
+
+  it('deleteOnShutdown: a flush waiting for a push in flight does not push again once the delete was asked for', async () => {
+    // A push that would start after the DELETE could reach the gateway after it and bring the group back.
+    putAnswerDelayMs = 300;
+    const exporter = configure({ deleteOnShutdown: true });
+    const recorder = OneLoggerProvider.instance().recorder;
+    recorder.telemetryDataError('first');
+    const first = exporter.flush(); // PUT of the first values, answered in 300 ms
+    await new Promise((r) => setTimeout(r, 50));
+    recorder.error(recorder.start('application'), 'data loader crashed'); // a change the PUT in flight does not carry
+    const second = exporter.flush(); // waits for that PUT, then would push the change
+    await OneLoggerProvider.instance().shutdown();
+    await Promise.all([first, second]);
+    await new Promise((r) => setTimeout(r, 400)); // anything still on its way arrives
+    assert.deepEqual(
+      received.map((r) => r.method),
+      ['PUT', 'DELETE'],
+    );
+    const [put, del] = received as [Received, Received];
+    assert.ok(del.arrivedMs >= put.answeredMs, 'the DELETE is sent after the PUT in flight was answered');
+    assert.deepEqual(exporter.pushStats, { pushes: 1, failures: 0, skipped: 0 });
   });
 });
