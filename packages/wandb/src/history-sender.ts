@@ -62,7 +62,8 @@ export class HistorySender {
   private inFlight = 0;
   /** Bumped when shutdown gives up on the request in flight, so its late answer is not counted twice. */
   private generation = 0;
-  private state: 'open' | 'closing' | 'closed' = 'open';
+  /** `finishing`: the queue was emptied and the run is being finished; a row now would go after the final post. */
+  private state: 'open' | 'closing' | 'finishing' | 'closed' = 'open';
   private deadReason: string | undefined;
   private finished = false;
   private shutdownPromise: Promise<void> | undefined;
@@ -102,7 +103,7 @@ export class HistorySender {
 
   /** Appends a row; `false` (and the row counted as dropped) when the queue is full or the run unusable. */
   enqueue(row: PendingRow): boolean {
-    if (this.state === 'closed') return this.reject('closed');
+    if (this.state === 'finishing' || this.state === 'closed') return this.reject('closed');
     if (this.deadReason !== undefined) return this.reject('run_failed', this.deadReason);
     if (this.queue.length >= this.settings.maxQueueSize) return this.reject('queue_full');
     this.queue.push(row);
@@ -154,6 +155,8 @@ export class HistorySender {
     this.urgent++;
     const work = (async () => {
       await this.drained();
+      // From here rows are refused (counted as dropped): one sent now could reach the run after it was completed.
+      this.state = 'finishing';
       if (!this.run.started || this.deadReason !== undefined) return;
       await this.run.updateConfig(this.hooks.config(), this.send);
       const result = await this.run.finish(exitCode(), this.send);
@@ -195,7 +198,7 @@ export class HistorySender {
   }
 
   private schedule(now = false): void {
-    if (this.state === 'closed' || this.deadReason !== undefined) return;
+    if (this.state === 'finishing' || this.state === 'closed' || this.deadReason !== undefined) return;
     const due = now || this.urgent > 0 || this.queue.length >= this.settings.maxBatchRows;
     const wait = due ? 0 : Math.max(0, this.lastRequestAt + this.settings.transmitIntervalMillis - Date.now());
     // Never synchronously: the row was logged on the job's path.

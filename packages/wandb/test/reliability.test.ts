@@ -237,6 +237,39 @@ describe('the run stopped from W&B', () => {
   });
 });
 
+describe('a row logged while the exporter closes (the exporter used directly)', () => {
+  it('after the queue was emptied for the finish, a row is counted as dropped (closed), never sent after the run was completed', async () => {
+    const drops: DropReport[] = [];
+    const options = optionsFor(server, { onDrop: (d) => drops.push(d) });
+    const exporter = newExporter('async', options);
+    exporter.initialize();
+    const span = Span.create('s');
+    exporter.exportStart(span);
+    await exporter.flush();
+    const run = server.run(options.runId as string);
+    const linesBefore = run.historyLines.length;
+    // The final post (complete, exit code) is answered 300 ms late: a row is logged while it is in flight.
+    server.answers = [{ match: 'file_stream', delayMs: 300 }];
+    const arrivedBefore = server.arrivals.length;
+    const closing = exporter.close();
+    const finalPostArrived = () =>
+      server.arrivals.slice(arrivedBefore).some((a) => (a.body as { complete?: unknown } | undefined)?.complete === true);
+    const deadline = Date.now() + 5000;
+    while (!finalPostArrived() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    assert.ok(finalPostArrived(), 'close() sent the final post');
+    exporter.exportEvent(Event.create('late'), span);
+    await closing;
+    await new Promise((r) => setTimeout(r, 200)); // a request still on its way arrives
+    assert.equal(run.complete, true);
+    assert.equal(run.historyLines.length, linesBefore, 'no history line reached the run after the finish began');
+    assert.deepEqual(
+      drops.map((d) => [d.reason, d.count]),
+      [['closed', 1]],
+    );
+    assert.equal(exporter.stats.dropped, 1);
+  });
+});
+
 describe('server down', () => {
   it('at start: the job is unaffected, shutdown returns within the bound, the rows are dropped and reported', async () => {
     const job = configure('async', { host: await deadUrl(), shutdownTimeoutMillis: 800, retryInitialMillis: 50 });

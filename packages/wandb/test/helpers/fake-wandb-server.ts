@@ -79,6 +79,8 @@ export class FakeWandbServer {
   defaultEntity = 'fake-user';
   readonly runs = new Map<string, FakeRun>();
   readonly requests: RecordedRequest[] = [];
+  /** Bodies of the requests as they arrive, before any (scripted, possibly late) answer; `requests` has the answers. */
+  readonly arrivals: Array<{ path: string; body: unknown }> = [];
   answers: ScriptedAnswer[] = [];
   private server: http.Server | undefined;
   private readonly sockets = new Set<Socket>();
@@ -154,6 +156,7 @@ export class FakeWandbServer {
     } catch (e) {
       bodyError = (e as Error).message;
     }
+    this.arrivals.push({ path, body });
     const operationName = path === '/graphql' ? ((body as { operationName?: string } | undefined)?.operationName ?? undefined) : undefined;
     const reply = (status: number, payload: unknown, headers: Record<string, string> = {}): undefined => {
       this.requests.push({
