@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  constants as fsConstants,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
@@ -586,6 +597,53 @@ describe('FileExporter: write errors other than a full disk are reported (B11)',
       name: 'ExportError',
       message: /^Error writing record to .*pipe: EPIPE/,
     });
+  });
+});
+
+describe('FileExporter: a background write error that goes away', () => {
+  test('the export call that raises it keeps its own records (a held-back start included); the error names the lost ones', async () => {
+    // A FIFO whose reader went away (EPIPE), and a reader that comes back: a real transient write error.
+    let recorder: DefaultRecorder | undefined;
+    await withBrokenPipe((fifo) => {
+      recorder = new DefaultRecorder({
+        exporters: [new FileExporter({ filePath: fifo, buffered: { flushIntervalMs: 5 }, rotationCheckIntervalMs: 0 })],
+      });
+    });
+    const r = recorder as DefaultRecorder;
+    const root = r.start('root') as Span;
+    r.event(root, Event.create('lost_with_the_timed_write'));
+    await new Promise((done) => setTimeout(done, 60)); // the timer's write fails: EPIPE, kept for the next call
+    const reader = openSync(join(dir, 'pipe'), fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    try {
+      const step = r.start('step') as Span; // held back
+      await r.flush(); // raises the kept error, after writing the held-back start
+      r.event(step, Event.create('inside_step'));
+      r.stop(step);
+      r.stop(root);
+      await r.close();
+      const chunks: Buffer[] = [];
+      for (;;) {
+        const buffer = Buffer.alloc(65536);
+        const n = readSync(reader, buffer);
+        if (n <= 0) break;
+        chunks.push(buffer.subarray(0, n));
+      }
+      const records = parseRecords(Buffer.concat(chunks).toString('utf8'));
+      assert.deepEqual(
+        records.map((rec) => [rec.type, rec.name ?? rec.event?.name ?? rec.error?.attributes?.error_message?.slice(0, 63), rec.count]),
+        [
+          ['start', 'step', 3],
+          ['telemetry_data_error', 'Error exporting data via exporter FileExporter: Error writing 2', 4],
+          ['event', 'inside_step', 5],
+          ['stop', 'step', 6],
+          ['stop', 'root', 7],
+        ],
+      );
+      assert.equal(records[2]?.span_id, step.id);
+      assert.match(records[1]?.error.attributes.error_message, /Error writing 2 records to .*pipe: EPIPE/);
+    } finally {
+      closeSync(reader);
+    }
   });
 });
 

@@ -34,6 +34,7 @@ export abstract class BaseJsonExporter extends BaseExporter {
     const held = this.pending;
     this.pending = span;
     if (held !== undefined) this.emitSpan('start', held);
+    this.afterExport();
   }
 
   exportStop(span: Span): void {
@@ -44,29 +45,32 @@ export abstract class BaseJsonExporter extends BaseExporter {
       this.pending = undefined;
       if (held === span) {
         this.emitSpan('complete', span);
-        return;
+      } else {
+        // The stop is still written if the held start fails: one bad record must not take others with it.
+        try {
+          this.emitSpan('start', held);
+        } finally {
+          this.emitSpan('stop', span);
+        }
       }
-      // The stop is still written if the held start fails: one bad record must not take others with it.
-      try {
-        this.emitSpan('start', held);
-      } finally {
-        this.emitSpan('stop', span);
-      }
-      return;
+    } else {
+      this.emitSpan('stop', span);
     }
-    this.emitSpan('stop', span);
+    this.afterExport();
   }
 
   exportEvent(event: Event, span: Span): void {
     this.checkReady();
     this.flushPending();
     this.emitEvent('event', event, span);
+    this.afterExport();
   }
 
   exportError(event: ErrorEvent, span: Span): void {
     this.checkReady();
     this.flushPending();
     this.emitEvent('application_error', event, span);
+    this.afterExport();
   }
 
   exportTelemetryDataError(error: TelemetryDataError): void {
@@ -75,7 +79,15 @@ export abstract class BaseJsonExporter extends BaseExporter {
     const count = this.recordCount + 1;
     this.writeTelemetryDataErrorRecord(error, count, process.pid);
     this.recordCount = count;
+    this.afterExport();
   }
+
+  /**
+   * Called at the end of every export call, once its records were handed over: where an exporter raises an
+   * error of its own background work (FileExporter: a failed timed write), so that the records of the call
+   * that surfaces the error are not lost with it.
+   */
+  protected afterExport(): void {}
 
   /**
    * Writes a telemetry-data error that the exporter itself raises (a problem with its own output), with the

@@ -152,7 +152,7 @@ export class FileExporter extends BaseJsonExporter {
   private byteLength = 0;
   private timer: NodeJS.Timeout | undefined;
   private rotationTimer: NodeJS.Timeout | undefined;
-  /** An I/O error from a background write, raised on the next call so the recorder counts it. */
+  /** An I/O error from a background write, raised at the end of the next export call so the recorder counts it. */
   private deferredError: unknown;
   /** Records dropped for lack of space and not yet reported in the file. */
   private unreportedLost = 0;
@@ -362,7 +362,6 @@ export class FileExporter extends BaseJsonExporter {
   /** Writes or buffers one line (ending with its newline). */
   private writeLine(line: string): void {
     if (this.fd === undefined) throw new ExportError('File exporter not initialized or already closed!');
-    if (this.deferredError !== undefined) this.throwDeferredError();
     if (!this.buffered) {
       this.writeAll(line);
       return;
@@ -370,6 +369,11 @@ export class FileExporter extends BaseJsonExporter {
     this.pendingLines += line;
     if (this.pendingLines.length >= PENDING_CHARS) this.encodePending();
     if (this.byteLength + this.pendingLines.length >= this.maxBuffer) this.drain();
+  }
+
+  // The records of the call are taken first (see BaseJsonExporter.afterExport).
+  protected override afterExport(): void {
+    if (this.deferredError !== undefined) this.throwDeferredError();
   }
 
   /** Writes the held-back span start and the buffered lines now. */
@@ -392,6 +396,7 @@ export class FileExporter extends BaseJsonExporter {
       if (this.byteLength + this.pendingLines.length > 0) this.drain();
       // A last chance to put the loss report in the file.
       if (this.unreportedLost > 0 && this.fd !== undefined) this.writeLossReportAlone();
+      this.throwDeferredError();
     } finally {
       if (this.timer !== undefined) clearInterval(this.timer);
       if (this.rotationTimer !== undefined) clearInterval(this.rotationTimer);
