@@ -8,6 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, beforeEach, describe, test } from 'node:test';
+import { Event } from '../src/core/event.js';
+import type { Span } from '../src/core/span.js';
 import { FileExporter } from '../src/exporter/file-exporter.js';
 import { internalLogger } from '../src/internal/logger.js';
 import { DefaultRecorder } from '../src/recorder/default-recorder.js';
@@ -152,6 +154,45 @@ describe('issue 12 item 4: a full disk never leaves a torn line (real 64 KiB tmp
     assert.deepEqual(
       records.slice(during.length).map((r) => (r.type === 'complete' ? r.name : r.type)),
       ['telemetry_data_error', 'later_0', 'later_1', 'later_2', 'later_3', 'later_4'],
+    );
+  });
+
+  test("a log listener that records the library's diagnostics into the same recorder: one loss report, unique counts", async () => {
+    // The exporter logs while it writes (the loss starting, writing resuming); an application that forwards those
+    // lines into its telemetry writes through the same exporter from inside that write.
+    const filler = fillLeaving(1);
+    const exporter = new FileExporter({ filePath: join(mountPoint, 'out.jsonl'), rotationCheckIntervalMs: 0 });
+    const recorder = new DefaultRecorder({ exporters: [exporter] });
+    recorders.push(recorder);
+    const app = recorder.start('app') as Span;
+    internalLogger.listener = (level, message) => {
+      logs.push([level, message]);
+      if (app.active) recorder.event(app, Event.create('library_log', { level }));
+    };
+    spans(recorder, 'full_', 20);
+    rmSync(filler);
+    spans(recorder, 'later_', 5);
+    await recorder.close();
+    const records = wholeLines(exporter.filePath);
+    const reports = records.filter((r) => r.type === 'telemetry_data_error');
+    // Each report covers the losses since the previous one (space comes and goes as torn lines are cut back).
+    const reported = reports.reduce((n, r) => n + (r.error.attributes.lost_record_count as number), 0);
+    assert.equal(reported, exporter.lostRecordCount, 'every loss is reported exactly once');
+    const counts = records.map((r) => r.count as number);
+    assert.deepEqual(
+      counts,
+      [...new Set(counts)].sort((a, b) => a - b),
+      `counts are unique and increasing: ${counts.join(',')}`,
+    );
+    // A report takes the count of the last record it covers: every other count is a record in the file or a lost one.
+    assert.equal(Math.max(...counts) - (records.length - reports.length), exporter.lostRecordCount);
+    assert.ok(
+      records.some((r) => r.type === 'event' && r.event.name === 'library_log' && r.event.attributes.level === 'WARNING'),
+      'the "resumed" warning recorded by the listener is in the file',
+    );
+    assert.deepEqual(
+      records.filter((r) => r.type === 'complete' && r.name.startsWith('later_')).map((r) => r.name),
+      ['later_0', 'later_1', 'later_2', 'later_3', 'later_4'],
     );
   });
 

@@ -76,9 +76,7 @@ export abstract class BaseJsonExporter extends BaseExporter {
   exportTelemetryDataError(error: TelemetryDataError): void {
     this.checkReady();
     this.flushPending();
-    const count = this.recordCount + 1;
-    this.writeTelemetryDataErrorRecord(error, count, process.pid);
-    this.recordCount = count;
+    this.emitTelemetryDataError(error);
     this.afterExport();
   }
 
@@ -95,9 +93,17 @@ export abstract class BaseJsonExporter extends BaseExporter {
    * of the recorder and must not change how that span's records come out.
    */
   protected writeOwnTelemetryDataError(error: TelemetryDataError): void {
-    const count = this.recordCount + 1;
-    this.writeTelemetryDataErrorRecord(error, count, process.pid);
-    this.recordCount = count;
+    this.emitTelemetryDataError(error);
+  }
+
+  private emitTelemetryDataError(error: TelemetryDataError): void {
+    const count = ++this.recordCount;
+    try {
+      this.writeTelemetryDataErrorRecord(error, count, process.pid);
+    } catch (e) {
+      this.giveBack(count);
+      throw e;
+    }
   }
 
   override close(): void | Promise<void> {
@@ -133,17 +139,32 @@ export abstract class BaseJsonExporter extends BaseExporter {
     this.emitSpan('start', held);
   }
 
-  // `count` advances only once a record is written, so a failed write leaves no gap (B9).
+  // A record takes its `count` before it is written and gives it back if the write fails, so a failed write
+  // leaves no gap (B9) and a record written meanwhile by a log listener that calls back into the recorder (the
+  // exporter logs while writing) takes the next count instead of the same one.
   private emitSpan(type: SpanRecord['type'], span: Span): void {
-    const count = this.recordCount + 1;
-    this.writeSpanRecord(type, span, count, process.pid);
-    this.recordCount = count;
+    const count = ++this.recordCount;
+    try {
+      this.writeSpanRecord(type, span, count, process.pid);
+    } catch (e) {
+      this.giveBack(count);
+      throw e;
+    }
   }
 
   private emitEvent(type: EventRecord['type'], event: Event, span: Span): void {
-    const count = this.recordCount + 1;
-    this.writeEventRecord(type, event, span, count, process.pid);
-    this.recordCount = count;
+    const count = ++this.recordCount;
+    try {
+      this.writeEventRecord(type, event, span, count, process.pid);
+    } catch (e) {
+      this.giveBack(count);
+      throw e;
+    }
+  }
+
+  private giveBack(count: number): void {
+    // Only the latest count can be given back; after a nested record took the next one, this one stays a gap.
+    if (this.recordCount === count) this.recordCount = count - 1;
   }
 
   /**

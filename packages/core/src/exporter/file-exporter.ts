@@ -634,8 +634,10 @@ export class FileExporter extends BaseJsonExporter {
   }
 
   private lossReported(): void {
-    internalLogger.warning(`FileExporter: writing to ${this.filePath} resumed; ${this.lossMessage()}`);
+    const message = `FileExporter: writing to ${this.filePath} resumed; ${this.lossMessage()}`;
+    // State first, then the log line: a log listener may call back into the recorder and write through here.
     this.unreportedLost = 0;
+    internalLogger.warning(message);
   }
 
   /**
@@ -649,14 +651,16 @@ export class FileExporter extends BaseJsonExporter {
       throw new ExportError(`Error writing ${what} to ${this.filePath}: ${messageOf(e)}`);
     }
     if (lost === 0) return;
-    if (this.unreportedLost === 0) {
-      internalLogger.error(
-        `FileExporter cannot write to ${this.filePath}: ${messageOf(e)}. Records are dropped and counted until writing succeeds again; the file keeps whole lines.`,
-      );
-    }
+    const first = this.unreportedLost === 0;
+    // State first, then the log line (see lossReported).
     this.unreportedLost += lost;
     this.lostTotal += lost;
     this.lostCause = (e as NodeJS.ErrnoException).code ?? messageOf(e);
     this.lastLostCount = lastCountIn(line ?? (bytes as Buffer).toString('utf8', Math.max(kept, to - 64), to));
+    if (first) {
+      internalLogger.error(
+        `FileExporter cannot write to ${this.filePath}: ${messageOf(e)}. Records are dropped and counted until writing succeeds again; the file keeps whole lines.`,
+      );
+    }
   }
 }

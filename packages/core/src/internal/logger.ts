@@ -32,6 +32,7 @@ class InternalLogger {
    * across the providers a test configures and resets.
    */
   capture: ((level: LogLevel, message: string) => void) | undefined;
+  private delivering = false;
 
   configure(settings: InternalLoggerSettings): void {
     this.settings = { ...settings };
@@ -78,11 +79,20 @@ class InternalLogger {
 
   log(level: LogLevel, message: string): void {
     if (!this.isEnabledFor(level)) return;
-    for (const sink of [this.listener, this.capture]) {
+    // A line logged while a listener runs (the listener called into the library) is not handed to the listeners
+    // again: that could recurse without end. It still goes to the files or stderr.
+    if (!this.delivering) {
+      this.delivering = true;
       try {
-        sink?.(level, message);
-      } catch {
-        // A listener's failure is its own.
+        for (const sink of [this.listener, this.capture]) {
+          try {
+            sink?.(level, message);
+          } catch {
+            // A listener's failure is its own.
+          }
+        }
+      } finally {
+        this.delivering = false;
       }
     }
     const line = `${this.format(level, message)}\n`;
