@@ -4,7 +4,7 @@
 // records written after space returns are whole lines. Mounting needs root (CI runs as root).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, beforeEach, describe, test } from 'node:test';
@@ -49,7 +49,7 @@ const recorders: DefaultRecorder[] = [];
 afterEach(async () => {
   for (const r of recorders.splice(0)) await r.close();
   internalLogger.reset();
-  for (const name of ['filler', 'out.jsonl']) rmSync(join(mountPoint, name), { force: true });
+  for (const name of ['filler', 'out.jsonl', 'out.jsonl.1']) rmSync(join(mountPoint, name), { force: true });
 });
 
 /** Fills the tmpfs so that exactly `freePages` pages are left. */
@@ -194,6 +194,30 @@ describe('issue 12 item 4: a full disk never leaves a torn line (real 64 KiB tmp
       records.filter((r) => r.type === 'complete' && r.name.startsWith('later_')).map((r) => r.name),
       ['later_0', 'later_1', 'later_2', 'later_3', 'later_4'],
     );
+  });
+
+  test('the disk fills mid-record after the file was renamed (log rotation not yet noticed): the torn line is cut back in the renamed file', async () => {
+    const filler = fillLeaving(1);
+    const path = join(mountPoint, 'out.jsonl');
+    const rotatedPath = join(mountPoint, 'out.jsonl.1');
+    const exporter = new FileExporter({ filePath: path, rotationCheckIntervalMs: 0 });
+    const recorder = new DefaultRecorder({ exporters: [exporter] });
+    recorders.push(recorder);
+    spans(recorder, 'before_', 1);
+    renameSync(path, rotatedPath);
+    spans(recorder, 'full_', 20); // one record is written part-way, the rest do not fit
+    const rotated = wholeLines(rotatedPath);
+    assert.ok(exporter.lostRecordCount > 0 && rotated.length > 1, `${rotated.length} records fit`);
+    assert.equal(rotated.length + exporter.lostRecordCount, 21);
+    exporter.reopen();
+    rmSync(filler);
+    spans(recorder, 'later_', 2);
+    await recorder.close();
+    assert.deepEqual(
+      wholeLines(path).map((r) => (r.type === 'complete' ? r.name : r.type)),
+      ['telemetry_data_error', 'later_0', 'later_1'],
+    );
+    assert.ok(wholeLines(rotatedPath).length === rotated.length, 'nothing more went to the renamed file');
   });
 
   test('issue 12 item 4: a disk full from the start until close: nothing torn, and the loss is logged as an ERROR at close', async () => {

@@ -255,7 +255,15 @@ export class FileExporter extends BaseJsonExporter {
       return e;
     }
     this.fd = fd;
-    // A torn line belongs to the old file; a pending loss report goes to the new one.
+    // A torn line belongs to the old file: ended there if it can be (best effort); a pending loss report goes to
+    // the new one.
+    if (this.tornLineLeft) {
+      try {
+        writeSync(old, '\n');
+      } catch {
+        // The old file keeps it; readers tolerate a torn line.
+      }
+    }
     this.tornLineLeft = false;
     try {
       closeSync(old);
@@ -550,23 +558,30 @@ export class FileExporter extends BaseJsonExporter {
     this.tornLineLeft = true;
   }
 
-  /** Whether the file of `fd` holds `bytes` at `at` (read through a second, read-only descriptor). */
+  /**
+   * Whether the file of `fd` holds `bytes` at `at`, read through a second, read-only descriptor of the same file:
+   * opened by the path, or, when the path no longer leads to it (renamed or deleted by log rotation not yet
+   * noticed), through `/proc/self/fd` (Linux), so a torn line is cut back in a rotated file too.
+   */
   private fileEndsWith(fd: number, bytes: Buffer, at: number): boolean {
-    let rfd: number;
-    try {
-      rfd = openSync(this.filePath, 'r');
-    } catch {
-      return false;
+    const open = fstatSync(fd);
+    for (const path of [this.filePath, `/proc/self/fd/${fd}`]) {
+      let rfd: number;
+      try {
+        rfd = openSync(path, 'r');
+      } catch {
+        continue;
+      }
+      try {
+        const a = fstatSync(rfd);
+        if (a.ino !== open.ino || a.dev !== open.dev) continue;
+        const back = Buffer.allocUnsafe(bytes.length);
+        return readSync(rfd, back, 0, bytes.length, at) === bytes.length && back.equals(bytes);
+      } finally {
+        closeSync(rfd);
+      }
     }
-    try {
-      const a = fstatSync(rfd);
-      const b = fstatSync(fd);
-      if (a.ino !== b.ino || a.dev !== b.dev) return false;
-      const back = Buffer.allocUnsafe(bytes.length);
-      return readSync(rfd, back, 0, bytes.length, at) === bytes.length && back.equals(bytes);
-    } finally {
-      closeSync(rfd);
-    }
+    return false;
   }
 
   /**
