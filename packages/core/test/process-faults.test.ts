@@ -96,9 +96,14 @@ describe('process faults', () => {
         `    new lib.FileExporter({ filePath: ${JSON.stringify(buffered)}, buffered: { maxBufferBytes: 8192, flushIntervalMs: 60000 } }),`,
         '  ] }),',
         ');',
+        "import { statSync } from 'node:fs';",
         "const app = lib.startTimedSpan('application');",
         'let i = 0;',
-        "const tick = () => { for (let k = 0; k < 200; k++) lib.timedSpan('step', () => i++, { spanAttributes: { i } }); if (i === 2000) console.log('ready'); setImmediate(tick); };",
+        // Spans in turns of the event loop, then one more at a time until one stays in the buffer (the file did not
+        // grow): the kill then always finds the buffered exporter holding records.
+        `const size = () => statSync(${JSON.stringify(buffered)}).size;`,
+        "const held = () => { let before; do { before = size(); lib.timedSpan('step', () => i++, { spanAttributes: { i } }); } while (size() !== before); console.log('ready'); setInterval(() => {}, 1000); };",
+        "const tick = () => { for (let k = 0; k < 200; k++) lib.timedSpan('step', () => i++, { spanAttributes: { i } }); if (i >= 2000) held(); else setImmediate(tick); };",
         'tick();',
       ].join('\n'),
     );
