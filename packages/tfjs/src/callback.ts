@@ -1,7 +1,7 @@
 // The module's binding, not the global: Node's global `performance` is an accessor that runs on every read (a
 // call of its own in each batch end, where this code runs too rarely for the JIT to have optimised it).
 import { performance } from 'node:perf_hooks';
-import { ConfigError, internalLogger, messageOf, OneLoggerError, telemetryRuntime, type ValueOrFn } from '@nv-one-logger/core';
+import { ConfigError, handleTelemetryFailure, internalLogger, messageOf, OneLoggerError, telemetryRuntime, type ValueOrFn } from '@nv-one-logger/core';
 import {
   type CheckpointStrategy,
   logMetrics,
@@ -109,6 +109,11 @@ function logMetricsAt(metrics: Record<string, number> | undefined, step: number)
 }
 
 /** What a hook returns when it has nothing to wait for: one settled promise shared by every call. */
+/** The callback whose fit holds the training loop (the provider records one at a time). */
+let fitHoldingTheLoop: OneLoggerTfjsCallback | undefined;
+const CONCURRENT_FIT =
+  'another fit with telemetry is still running in this process: the training telemetry records one training loop at a time, so fits must run one after another';
+
 const SETTLED: Promise<void> = Promise.resolve();
 
 /** Waits for the first tensor in the batch logs (the loss): the step's kernels have then completed. */
@@ -270,7 +275,17 @@ export class OneLoggerTfjsCallback extends tf.Callback {
   // ------------------------------------------------------------------ fit hooks
 
   override async onTrainBegin(): Promise<void> {
-    // A previous fit that never reached onTrainEnd (it threw and nobody called handleFitError).
+    // The training loop is one per process: the fit that has it open is either still running (a second fit at the
+    // same time is refused with a clear error, through the error strategy) or ended by a throw that nobody reported
+    // with handleFitError (its loop is closed now, whichever callback instance it was).
+    const open = fitHoldingTheLoop;
+    if (open !== undefined && activeRecorder() !== undefined) {
+      if (open.fitStillRunning(this.model)) {
+        handleTelemetryFailure('onTrainBegin', new OneLoggerError(CONCURRENT_FIT));
+        return;
+      }
+      open.closeAbandonedFit();
+    }
     if (this.fitOpen) this.closeAbandonedFit();
     const params = fitParamsOf(this.params);
     const stepsPerEpoch = stepsPerEpochOf(params);
@@ -291,6 +306,7 @@ export class OneLoggerTfjsCallback extends tf.Callback {
     onTrainStart({ trainIterationsStart: this.step, ...(recording ? this.targets(params, stepsPerEpoch) : {}) });
     this.fitOpen = true;
     this.fitModel = this.model;
+    fitHoldingTheLoop = this;
     if (recording && params.doValidation) this.removeValidationInterceptor = interceptValidation(this.model, this.validationHooks);
   }
 
@@ -459,6 +475,7 @@ export class OneLoggerTfjsCallback extends tf.Callback {
   private finishFit(failed: boolean): void {
     if (!this.fitOpen) return;
     this.fitOpen = false;
+    if (fitHoldingTheLoop === this) fitHoldingTheLoop = undefined;
     this.removeValidationInterceptor?.();
     this.removeValidationInterceptor = undefined;
     if (this.validationOpen) {
@@ -471,6 +488,16 @@ export class OneLoggerTfjsCallback extends tf.Callback {
     }
     if (failed) quietly('onTrainEnd', () => onTrainEnd());
     else onTrainEnd();
+  }
+
+  /**
+   * Whether the fit this callback opened is still running, seen from the start of a fit of `starting`: TF.js clears
+   * `isTraining` when a fit ends, also by a throw, and sets it again before a new fit of the same model calls
+   * onTrainBegin (it refuses two fits of one model at once), so a model that is `starting` is not another fit.
+   */
+  private fitStillRunning(starting: tf.LayersModel): boolean {
+    const model = this.fitModel;
+    return this.fitOpen && model !== undefined && model !== starting && internalsOf(model).isTraining === true;
   }
 
   private closeAbandonedFit(): void {

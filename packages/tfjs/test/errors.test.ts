@@ -168,6 +168,62 @@ describe('an error inside a batch', () => {
     assert.match(String(error?.event.attributes.error_message), /previous fit ended without onTrainEnd/);
   });
 
+  test('model.fit called directly and failing, then a new callback instance: its fit closes the abandoned loop and records normally', async () => {
+    env = setup();
+    const { xs, ys } = data(N);
+    const model = mlp();
+    const boom = new Error('transient');
+    await assert.rejects(
+      model.fit(xs, ys, {
+        epochs: 1,
+        batchSize: BATCH,
+        callbacks: [new OneLoggerTfjsCallback(), new tf.CustomCallback(nanGuard(0, 1, boom))],
+        verbose: 0,
+      }),
+      (e) => e === boom,
+    );
+    const retry = new OneLoggerTfjsCallback({ callOnAppStart: false });
+    await model.fit(xs, ys, { epochs: 1, batchSize: BATCH, callbacks: [retry], verbose: 0 });
+    await onAppEnd();
+    const recs = env.records();
+    const [first, second] = spansNamed(recs, 'training_loop') as [Rec, Rec];
+    assert.ok(first && second, 'two training loops');
+    assert.ok(recs.indexOf(stopOf(recs, first.id) as Rec) < recs.indexOf(second), 'the abandoned loop ends before the new one starts');
+    const [error, ...more] = errorsOf(recs);
+    assert.equal(more.length, 0);
+    assert.equal(error?.span_id, first.id);
+    assert.match(String(error?.event.attributes.error_message), /previous fit ended without onTrainEnd/);
+    const updates = eventsNamed(recs, 'training_metrics_update').filter((e) => e.span_id === second.id);
+    assert.ok(updates.length > 0, 'the retried fit records its training updates');
+    assert.equal(recs.filter((r) => r.type === 'telemetry_data_error').length, 0);
+  });
+
+  test('two fits with telemetry at the same time: the second is refused with a clear error, the first records normally', async () => {
+    env = setup();
+    const { xs, ys } = data(N);
+    const first = new OneLoggerTfjsCallback();
+    const second = new OneLoggerTfjsCallback({ callOnAppStart: false });
+    let refused: unknown;
+    // The second fit starts while the first is at the end of its first epoch (TF.js waits for the hook).
+    const startSecond = async (epoch: number) => {
+      if (epoch !== 0) return;
+      refused = await second.fit(mlp(), xs, ys, { epochs: 1, batchSize: BATCH, verbose: 0 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    };
+    await first.fit(mlp(), xs, ys, { epochs: 2, batchSize: BATCH, verbose: 0, callbacks: { onEpochEnd: startSecond } });
+    assert.ok(refused instanceof OneLoggerError, `the second fit is refused (got ${String(refused)})`);
+    assert.match(refused.message, /another fit with telemetry is still running in this process/);
+    assert.equal(first.globalStep, 2 * PER_EPOCH);
+    await onAppEnd();
+    const recs = env.records();
+    const loops = spansNamed(recs, 'training_loop');
+    assert.equal(loops.length, 1);
+    const last = eventsNamed(recs, 'training_metrics_update').at(-1);
+    assert.equal(last?.event.attributes.num_iterations, 2 * PER_EPOCH);
+  });
+
   test('no training config (propagate strategy): fit rejects with the library’s clear error', async () => {
     env = setup({ telemetry: null });
     const { xs, ys } = data(N);
