@@ -1,7 +1,15 @@
 // The module's binding, not the global: Node's global `performance` is an accessor that runs on every read (a
 // call of its own in each batch end, where this code runs too rarely for the JIT to have optimised it).
 import { performance } from 'node:perf_hooks';
-import { ConfigError, handleTelemetryFailure, internalLogger, messageOf, OneLoggerError, telemetryRuntime, type ValueOrFn } from '@nv-one-logger/core';
+import {
+  ConfigError,
+  handleTelemetryFailure,
+  internalLogger,
+  messageOf,
+  OneLoggerError,
+  telemetryRuntime,
+  type ValueOrFn,
+} from '@nv-one-logger/core';
 import {
   type CheckpointStrategy,
   logMetrics,
