@@ -194,6 +194,9 @@ export class OneLoggerTfjsCallback extends tf.Callback {
   private iterationOpen = false;
   private validationOpen = false;
   private validatedThisEpoch = false;
+  /** This callback's onEpochEnd ran and the next epoch has not begun: TF.js's validation of the epoch is over. */
+  private epochEnded = false;
+  private validatesInsideBatch = false;
   private lastBatchEndMs: number | undefined;
   /** syncPerBatch on an asynchronous backend (decided per fit). */
   private syncThisFit = false;
@@ -220,7 +223,7 @@ export class OneLoggerTfjsCallback extends tf.Callback {
     this.logMetricsEvery = options.logMetricsEvery;
     this.logEpochMetrics = options.logEpochMetrics ?? true;
     this.validationHooks = {
-      shouldRecord: () => this.fitOpen && !this.validationOpen && internalsOf(this.fitModel as tf.LayersModel).isTraining !== false,
+      shouldRecord: () => this.isFitsOwnValidation(),
       begin: () => this.beginValidation(),
       end: (failed) => this.endValidation(failed),
     };
@@ -308,6 +311,9 @@ export class OneLoggerTfjsCallback extends tf.Callback {
     this.readsNowThisFit = SYNCHRONOUS_BACKENDS.has(tf.getBackend());
     this.syncThisFit = this.syncPerBatch && !this.readsNowThisFit;
     this.validatesThisFit = params.doValidation;
+    // `fit` (it knows its samples) validates inside the last batch; `fitDataset` after it.
+    this.validatesInsideBatch = params.samples !== undefined;
+    this.epochEnded = false;
     const recording = activeRecorder() !== undefined;
     if (recording) this.checkBatchSize(params);
     this.metricsEveryThisFit = recording ? this.batchMetricsInterval() : undefined;
@@ -320,6 +326,19 @@ export class OneLoggerTfjsCallback extends tf.Callback {
 
   override async onEpochBegin(): Promise<void> {
     this.validatedThisEpoch = false;
+    this.epochEnded = false;
+  }
+
+  /**
+   * Whether an evaluation starting now is the fit's own validation, not one the user makes during the fit (in an
+   * `onEpochEnd`, say): TF.js validates at most once per epoch, `fit` inside the epoch's last batch (while its
+   * iteration is open), `fitDataset` after the last batch end and before `onEpochEnd`. (An evaluation a user makes
+   * in a mid-epoch batch end of `fitDataset`, or in an `onEpochEnd` that runs before this callback's, still counts.)
+   */
+  private isFitsOwnValidation(): boolean {
+    if (!this.fitOpen || this.validationOpen || this.validatedThisEpoch || this.epochEnded) return false;
+    if (this.validatesInsideBatch && !this.iterationOpen) return false;
+    return internalsOf(this.fitModel as tf.LayersModel).isTraining !== false;
   }
 
   // The batch hooks run once per batch, a few hundred times per fit: too few calls for V8 to optimise them early,
@@ -385,6 +404,7 @@ export class OneLoggerTfjsCallback extends tf.Callback {
   }
 
   override async onEpochEnd(epoch: number, logs?: UnresolvedLogs): Promise<void> {
+    this.epochEnded = true;
     if (!this.validatedThisEpoch && hasValidationLogs(logs)) {
       // Validation that was not intercepted ran between the last batch end and now.
       const start = this.lastBatchEndMs;

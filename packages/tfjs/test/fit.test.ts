@@ -152,6 +152,42 @@ describe('fit', () => {
     assert.equal(eventsNamed(recs, 'validation_metrics_update').length, 2);
   });
 
+  test("a user evaluating a test set in onEpochEnd during a fit that validates: only the fit's own validation is recorded", async () => {
+    env = setup();
+    const { xs, ys } = data(60);
+    const test = data(24);
+    const model = mlp();
+    const cb = new OneLoggerTfjsCallback();
+    let evaluated = 0;
+    const user = new tf.CustomCallback({
+      onEpochEnd: async () => {
+        tf.dispose(model.evaluate(test.xs, test.ys, { batchSize: 8 }));
+        evaluated++;
+      },
+    });
+    await model.fit(xs, ys, { epochs: 2, batchSize: 16, validationSplit: 0.2, callbacks: [cb, user], verbose: 0 });
+    await cb.fitDataset(model, dataset(48, 16), { epochs: 2, validationData: dataset(12, 12, 5), callbacks: user, verbose: 0 });
+    await onAppEnd();
+    assert.equal(evaluated, 4);
+    const recs = env.records();
+    // One validation loop per epoch (2 + 2), each with its own batches: 12 samples at 16 and 12 at 12 = one each.
+    const loops = spansNamed(recs, 'validation_loop');
+    assert.equal(loops.length, 4);
+    const updates = eventsNamed(recs, 'validation_metrics_update').map((u) => u.event.attributes);
+    assert.equal(updates.length, 4);
+    // fit's validation is one batch of 12 per epoch: one validation iteration each, two in all; the user's
+    // evaluations (three batches each) add none, and fitDataset's dataset validation is not split into iterations.
+    const [first, second, , last] = updates as [
+      Rec['event']['attributes'],
+      Rec['event']['attributes'],
+      unknown,
+      Rec['event']['attributes'],
+    ];
+    assert.equal(first.total_iteration_time_sec, first.avg_iteration_time_sec);
+    assert.ok(Math.abs(second.total_iteration_time_sec - 2 * second.avg_iteration_time_sec) < 1e-12, 'two validation iterations');
+    assert.equal(last.total_iteration_time_sec, second.total_iteration_time_sec);
+  });
+
   test('syncPerBatch reads the loss back (asynchronous backends); disposed tensors and numbers are skipped', async () => {
     const loss = tf.scalar(0.5);
     let reads = 0;
