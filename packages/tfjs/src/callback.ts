@@ -116,12 +116,12 @@ function logMetricsAt(metrics: Record<string, number> | undefined, step: number)
   if (metrics !== undefined) logMetrics(metrics, { step });
 }
 
-/** What a hook returns when it has nothing to wait for: one settled promise shared by every call. */
 /** The callback whose fit holds the training loop (the provider records one at a time). */
 let fitHoldingTheLoop: OneLoggerTfjsCallback | undefined;
 const CONCURRENT_FIT =
   'another fit with telemetry is still running in this process: the training telemetry records one training loop at a time, so fits must run one after another';
 
+/** What a hook returns when it has nothing to wait for: one settled promise shared by every call. */
 const SETTLED: Promise<void> = Promise.resolve();
 
 /** Waits for the first tensor in the batch logs (the loss): the step's kernels have then completed. */

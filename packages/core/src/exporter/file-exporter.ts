@@ -255,15 +255,9 @@ export class FileExporter extends BaseJsonExporter {
       return e;
     }
     this.fd = fd;
-    // A torn line belongs to the old file: ended there if it can be (best effort); a pending loss report goes to
-    // the new one.
-    if (this.tornLineLeft) {
-      try {
-        writeSync(old, '\n');
-      } catch {
-        // The old file keeps it; readers tolerate a torn line.
-      }
-    }
+    // A torn line belongs to the old file: ended there if it can be (best effort: readers tolerate a torn line);
+    // a pending loss report goes to the new one.
+    if (this.tornLineLeft) this.endTornLine(old);
     this.tornLineLeft = false;
     try {
       closeSync(old);
@@ -591,10 +585,8 @@ export class FileExporter extends BaseJsonExporter {
    */
   private writeAfterLoss(data: Buffer, to: number): void {
     if (this.tornLineLeft) {
-      try {
-        writeSync(this.fd as number, '\n');
-        this.tornLineLeft = false;
-      } catch (e) {
+      const e = this.endTornLine(this.fd as number);
+      if (e !== undefined) {
         this.failed(e, data, 0, to);
         return;
       }
@@ -612,16 +604,20 @@ export class FileExporter extends BaseJsonExporter {
     if (e !== undefined) this.failed(e, chunk, Math.max(this.keptBytes, report.length), chunk.length);
   }
 
+  /** Ends a torn line that could not be cut back (see `cutTornLine`) with a newline; returns the write's error. */
+  private endTornLine(fd: number): unknown {
+    try {
+      writeSync(fd, '\n');
+      this.tornLineLeft = false;
+      return undefined;
+    } catch (e) {
+      return e;
+    }
+  }
+
   /** At close: the loss report on its own, if it fits. */
   private writeLossReportAlone(): void {
-    if (this.tornLineLeft) {
-      try {
-        writeSync(this.fd as number, '\n');
-        this.tornLineLeft = false;
-      } catch {
-        return;
-      }
-    }
+    if (this.tornLineLeft && this.endTornLine(this.fd as number) !== undefined) return;
     const report = this.lossReport();
     const e = this.writeRange(report, 0, report.length, report.length);
     if (e === undefined) this.lossReported();

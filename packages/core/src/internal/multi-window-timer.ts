@@ -44,19 +44,22 @@ export class MultiWindowTimer {
     if (!this.active) return undefined;
     // The first window's start is one timestamp, whichever getter makes it.
     this.startStamp ??=
-      this.windowCount === 1 && this.firstStamp !== undefined ? this.firstStamp : stamp(this.startWallMs, this.startPerfMs);
+      this.windowCount === 1 && this.firstStamp !== undefined
+        ? this.firstStamp
+        : TracingTimestamp.ofMillis(this.startWallMs, this.startPerfMs);
     return this.startStamp;
   }
 
   get firstWindowStart(): TracingTimestamp | undefined {
     if (this.windowCount === 0) return undefined;
-    this.firstStamp ??= this.active && this.windowCount === 1 ? this.currentWindowStart : stamp(this.firstWallMs, this.firstPerfMs);
+    this.firstStamp ??=
+      this.active && this.windowCount === 1 ? this.currentWindowStart : TracingTimestamp.ofMillis(this.firstWallMs, this.firstPerfMs);
     return this.firstStamp;
   }
 
   get latestWindowEnd(): TracingTimestamp | undefined {
     if (this.completedCount === 0) return undefined;
-    this.endStamp ??= stamp(this.endWallMs, this.endPerfMs);
+    this.endStamp ??= TracingTimestamp.ofMillis(this.endWallMs, this.endPerfMs);
     return this.endStamp;
   }
 
@@ -188,10 +191,6 @@ export class MultiWindowTimer {
       other.avgSec === this.avgSec
     );
   }
-}
-
-function stamp(wallMs: number, perfMs: number): TracingTimestamp {
-  return TracingTimestamp.ofMillis(wallMs, perfMs);
 }
 
 function sameTimestamp(a: TracingTimestamp | undefined, b: TracingTimestamp | undefined): boolean {
